@@ -1,0 +1,181 @@
+// Build script for kt. Run through ./build.sh TARGET (Setup, Build, Test, Bench, Demo; default Test).
+using System.Xml.Linq;
+
+var target = Argument("target", "Default");
+var configuration = "Release";
+var solution = "./Engine.sln";
+var testResults = Directory("./artifacts/test-results");
+var benchArtifacts = Directory("./artifacts/bench");
+var benchProject = File("./bench/Kt.Bench/Kt.Bench.csproj");
+var demoProject = File("./bindings/dotnet/Kt.Demo/Kt.Demo.csproj");
+
+// System (apt) packages the tests need beyond the .NET SDK. Add them here as they come up.
+var systemPackages = new string[] { };
+
+// Set by Test; printed after Cake's task summary so it is the last line of the run.
+string testSummary = null;
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+bool IsInstalled(string package)
+{
+    var exit = StartProcess("dpkg", new ProcessSettings {
+        Arguments = new ProcessArgumentBuilder().Append("-s").Append(package),
+        RedirectStandardOutput = true,
+        RedirectStandardError = true,
+    }, out var output);
+    return exit == 0 && output.Any(line => line.Trim() == "Status: install ok installed");
+}
+
+bool OnPath(string tool) =>
+    (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+        .Any(dir => System.IO.File.Exists(System.IO.Path.Combine(dir, tool)));
+
+bool aptUpdated = false;
+
+void RunAsRoot(string command, params string[] args)
+{
+    StartProcess("id", new ProcessSettings { Arguments = "-u", RedirectStandardOutput = true }, out var uid);
+    var isRoot = uid.FirstOrDefault()?.Trim() == "0";
+    var builder = new ProcessArgumentBuilder();
+    string exe;
+    if (isRoot) {
+        exe = command;
+    } else if (OnPath("sudo")) {
+        exe = "sudo";
+        builder.Append("env").Append("DEBIAN_FRONTEND=noninteractive").Append(command);
+    } else {
+        throw new CakeException($"Need root (or sudo) to run: {command} {string.Join(" ", args)}");
+    }
+    foreach (var arg in args) builder.Append(arg);
+    Information($"> {exe} {builder.Render()}");
+    var exit = StartProcess(exe, new ProcessSettings {
+        Arguments = builder,
+        EnvironmentVariables = new Dictionary<string, string> { ["DEBIAN_FRONTEND"] = "noninteractive" },
+    });
+    if (exit != 0) throw new CakeException($"{command} {string.Join(" ", args)} failed with exit code {exit}");
+}
+
+// Installs the given Debian packages if any of them is missing; runs apt-get update once per build.
+void AptInstall(params string[] packages)
+{
+    if (packages.Length == 0) return;
+    if (!OnPath("dpkg") || !OnPath("apt-get"))
+        throw new CakeException($"dpkg/apt-get not found; install these packages by hand: {string.Join(" ", packages)}");
+    var missing = packages.Where(p => !IsInstalled(p)).ToArray();
+    if (missing.Length == 0) {
+        Information($"System packages present: {string.Join(" ", packages)}");
+        return;
+    }
+    Information($"Installing missing system packages: {string.Join(" ", missing)}");
+    if (!aptUpdated) {
+        RunAsRoot("apt-get", "update");
+        aptUpdated = true;
+    }
+    RunAsRoot("apt-get", new[] { "install", "-y", "--no-install-recommends" }.Concat(missing).ToArray());
+}
+
+// ---------------------------------------------------------------------------
+// Tasks
+
+Task("Setup")
+    .Description("Install the system packages the tests need (beyond the .NET SDK).")
+    .Does(() =>
+{
+    if (systemPackages.Length == 0) {
+        Information("No system packages needed beyond the .NET SDK.");
+        return;
+    }
+    AptInstall(systemPackages);
+});
+
+Task("Build")
+    .Description("dotnet build Engine.sln -c Release")
+    .Does(() =>
+{
+    DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });
+});
+
+Task("Test")
+    .Description("Run every test; prints 'N passed, N failed, N skipped'.")
+    .IsDependentOn("Setup")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    CleanDirectory(testResults);
+    Exception testError = null;
+    try {
+        DotNetTest(solution, new DotNetTestSettings {
+            Configuration = configuration,
+            NoBuild = true,
+            ResultsDirectory = testResults,
+            Loggers = new List<string> { "console;verbosity=normal", "trx" },
+        });
+    } catch (Exception e) {
+        testError = e; // report the counts first, fail below
+    }
+
+    long passed = 0, failed = 0, total = 0, executed = 0;
+    var trxFiles = GetFiles($"{testResults}/**/*.trx");
+    foreach (var trx in trxFiles) {
+        var doc = XDocument.Load(trx.FullPath);
+        foreach (var c in doc.Descendants().Where(e => e.Name.LocalName == "Counters")) {
+            long N(string name) => long.TryParse((string)c.Attribute(name), out var v) ? v : 0;
+            passed += N("passed");
+            failed += N("failed") + N("error") + N("timeout") + N("aborted");
+            total += N("total");
+            executed += N("executed");
+        }
+    }
+    var skipped = Math.Max(0, total - executed);
+    testSummary = $"{passed} passed, {failed} failed, {skipped} skipped";
+    Information($"Read {trxFiles.Count} TRX file(s) from {testResults}.");
+
+    if (failed > 0) throw new CakeException($"{failed} test(s) failed.");
+    if (passed + failed == 0) throw new CakeException("No tests ran.", testError);
+    if (testError != null) throw new CakeException($"dotnet test failed (test run aborted or crashed?): {testError.Message}", testError);
+});
+
+Task("Bench")
+    .Description("Run the BenchmarkDotNet suite; copies *-report-github.md to bench/results/ (extra args: --bench-args=\"...\").")
+    .Does(() =>
+{
+    if (!FileExists(benchProject))
+        throw new CakeException($"Benchmark project {benchProject} does not exist yet.");
+    var artifacts = MakeAbsolute(benchArtifacts);
+    var args = new ProcessArgumentBuilder()
+        .Append("--filter").AppendQuoted("*")
+        .Append("--artifacts").AppendQuoted(artifacts.FullPath);
+    var extra = Argument("bench-args", "");
+    if (!string.IsNullOrWhiteSpace(extra)) args.Append(extra);
+
+    DotNetRun(benchProject.Path.FullPath, args, new DotNetRunSettings { Configuration = configuration });
+
+    var reports = GetFiles($"{artifacts}/results/*-report-github.md");
+    if (reports.Count == 0)
+        throw new CakeException($"No *-report-github.md in {artifacts}/results (did any benchmark match?).");
+    EnsureDirectoryExists("./bench/results");
+    CopyFiles(reports, "./bench/results");
+    foreach (var r in reports) Information($"Copied {r.GetFilename()} to bench/results/");
+});
+
+Task("Demo")
+    .Description("Build and run the .NET demo (bindings/dotnet/Kt.Demo).")
+    .IsDependentOn("Setup")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    if (!FileExists(demoProject))
+        throw new CakeException($"Demo project {demoProject} does not exist yet.");
+    DotNetRun(demoProject.Path.FullPath, new DotNetRunSettings { Configuration = configuration });
+});
+
+Task("Default")
+    .IsDependentOn("Test");
+
+try {
+    RunTarget(target);
+} finally {
+    if (testSummary != null) Console.WriteLine(testSummary);
+}
