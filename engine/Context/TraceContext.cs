@@ -1,0 +1,154 @@
+using Kt.Store;
+
+namespace Kt;
+
+/// <summary>
+/// What one request (or one async flow) holds: the active span of each tracer namespace,
+/// every span started in it that has not ended, and the remote parent and tracestate taken
+/// from incoming headers. <see cref="End"/> releases what is left and makes it reusable, so a
+/// host can pool contexts and start spans without allocating. Not thread-safe: one request
+/// uses it at a time.
+/// </summary>
+public sealed class TraceContext
+{
+    private static readonly AsyncLocal<TraceContext?> s_current = new();
+
+    private long[] _active = new long[8];
+    private readonly byte[] _traceState = new byte[Tracestate.MaxLength];
+    private int _traceStateLength;
+    private TraceEngine? _engine;
+    private int _head = -1;
+
+    /// <summary>The context that flows with the current async code; null until one is begun.</summary>
+    public static TraceContext? Current
+    {
+        get => s_current.Value;
+        set => s_current.Value = value;
+    }
+
+    /// <summary>Makes a new context the ambient one for this async flow and what it calls.</summary>
+    public static TraceContext Begin()
+    {
+        var context = new TraceContext();
+        s_current.Value = context;
+        return context;
+    }
+
+    /// <summary>The parent from another process, used when no local span is active.</summary>
+    public SpanContext RemoteParent { get; private set; }
+
+    /// <summary>The tracestate that came with <see cref="RemoteParent"/>.</summary>
+    public ReadOnlySpan<byte> TraceState => _traceState.AsSpan(0, _traceStateLength);
+
+    /// <summary>
+    /// Takes the parent from W3C headers. An invalid <c>traceparent</c> is ignored (a new trace
+    /// starts) and its status returned; an invalid <c>tracestate</c> is dropped, one longer than
+    /// 512 bytes is cut at a member boundary.
+    /// </summary>
+    public PropagationStatus Extract(ReadOnlySpan<byte> traceparent, ReadOnlySpan<byte> tracestate = default)
+    {
+        RemoteParent = default;
+        _traceStateLength = 0;
+        var status = Traceparent.TryParse(traceparent, out var parent);
+        if (status != PropagationStatus.Ok)
+            return status;
+        RemoteParent = parent;
+        SetTraceState(tracestate);
+        return PropagationStatus.Ok;
+    }
+
+    /// <summary>Takes the parent from W3C headers given as text; see the UTF-8 overload.</summary>
+    public PropagationStatus Extract(ReadOnlySpan<char> traceparent, ReadOnlySpan<char> tracestate = default)
+    {
+        RemoteParent = default;
+        _traceStateLength = 0;
+        var status = Traceparent.TryParse(traceparent, out var parent);
+        if (status != PropagationStatus.Ok)
+            return status;
+        RemoteParent = parent;
+        if (tracestate.IsEmpty || Tracestate.Validate(tracestate) != PropagationStatus.Ok)
+            return PropagationStatus.Ok;
+        int length = Tracestate.TruncatedLength(tracestate);
+        for (int i = 0; i < length; i++)
+            _traceState[i] = (byte)tracestate[i];
+        _traceStateLength = length;
+        return PropagationStatus.Ok;
+    }
+
+    private void SetTraceState(ReadOnlySpan<byte> tracestate)
+    {
+        if (tracestate.IsEmpty || Tracestate.Validate(tracestate) != PropagationStatus.Ok)
+            return;
+        int length = Tracestate.TruncatedLength(tracestate);
+        tracestate[..length].CopyTo(_traceState);
+        _traceStateLength = length;
+    }
+
+    /// <summary>Releases every span started in this context that has not ended, and forgets the active spans and the remote parent.</summary>
+    public void End()
+    {
+        var engine = _engine;
+        if (engine is not null)
+        {
+            while (_head >= 0)
+            {
+                int slot = _head;
+                ref var s = ref engine.Store.Slots[slot];
+                if (engine.ReleaseOwned(slot) != KtStatus.Ok)
+                {
+                    // Cannot happen while the list is consistent; unlink by hand so End always terminates.
+                    _head = s.ContextNext;
+                    engine.Store.Owners[slot] = null;
+                }
+            }
+        }
+        Array.Clear(_active);
+        RemoteParent = default;
+        _traceStateLength = 0;
+        _engine = null;
+        _head = -1;
+    }
+
+    internal long GetActive(int ns) => (uint)ns < (uint)_active.Length ? _active[ns] : 0;
+
+    internal void SetActive(int ns, long token)
+    {
+        if (ns >= _active.Length)
+            Array.Resize(ref _active, Math.Max(ns + 1, _active.Length * 2));
+        _active[ns] = token;
+    }
+
+    /// <summary>Links a slot at the head of this context's list of live spans.</summary>
+    internal void Adopt(TraceEngine engine, int slot)
+    {
+        if (_engine is null)
+            _engine = engine;
+        else if (!ReferenceEquals(_engine, engine))
+            throw new InvalidOperationException("a TraceContext serves one engine at a time; End() it before using it with another");
+        var slots = engine.Store.Slots;
+        slots[slot].ContextPrevious = -1;
+        slots[slot].ContextNext = _head;
+        if (_head >= 0)
+            slots[_head].ContextPrevious = slot;
+        _head = slot;
+        engine.Store.Owners[slot] = this;
+    }
+
+    /// <summary>Unlinks an ending span; if it was its namespace's active span, its parent becomes active.</summary>
+    internal void Forget(int slot, long token, int ns, long parentToken)
+    {
+        var engine = _engine!;
+        var slots = engine.Store.Slots;
+        ref var s = ref slots[slot];
+        if (s.ContextPrevious >= 0)
+            slots[s.ContextPrevious].ContextNext = s.ContextNext;
+        else
+            _head = s.ContextNext;
+        if (s.ContextNext >= 0)
+            slots[s.ContextNext].ContextPrevious = s.ContextPrevious;
+        s.ContextPrevious = s.ContextNext = -1;
+        engine.Store.Owners[slot] = null;
+        if (GetActive(ns) == token)
+            _active[ns] = parentToken;
+    }
+}

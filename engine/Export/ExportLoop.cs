@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using Kt.Timing;
+
+namespace Kt.Export;
+
+/// <summary>
+/// The engine's one exporter thread. It wakes every poll interval, and exports when a full
+/// batch waits, when the schedule delay has passed, or when a flush is asked for. It drains
+/// each thread's finished ring into a batch, hands the batch to the exporter, then frees the
+/// slots. Callers never wait for it, except in <see cref="Flush"/> and <see cref="Stop"/>.
+/// </summary>
+internal sealed class ExportLoop
+{
+    private readonly TraceEngine _engine;
+    private readonly ISpanExporter? _exporter;
+    private readonly int[] _batch;
+    private readonly TimeSpan _delay;
+    private readonly TimeSpan _poll;
+    private readonly Thread _thread;
+    private readonly AutoResetEvent _wake = new(false);
+    private readonly object _flushLock = new();
+    private long _flushRequested;
+    private long _flushCompleted;
+    private volatile bool _stopping;
+    private long _exported;
+    private long _failed;
+
+    public ExportLoop(TraceEngine engine, EngineOptions options)
+    {
+        _engine = engine;
+        _exporter = options.Exporter;
+        _batch = new int[options.MaxExportBatchSize];
+        _delay = options.ScheduleDelay;
+        _poll = options.PollInterval < options.ScheduleDelay ? options.PollInterval : options.ScheduleDelay;
+        _thread = new Thread(Run) { IsBackground = true, Name = "kt-exporter" };
+    }
+
+    public long ExportedSpans => Volatile.Read(ref _exported);
+
+    public long FailedSpans => Volatile.Read(ref _failed);
+
+    public void Start() => _thread.Start();
+
+    public bool Flush(TimeSpan timeout)
+    {
+        if (!_thread.IsAlive)
+            return false;
+        long request = Interlocked.Increment(ref _flushRequested);
+        _wake.Set();
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        lock (_flushLock)
+        {
+            while (Volatile.Read(ref _flushCompleted) < request)
+            {
+                var left = deadline - Stopwatch.GetTimestamp();
+                if (left <= 0 || !_thread.IsAlive)
+                    return Volatile.Read(ref _flushCompleted) >= request;
+                Monitor.Wait(_flushLock, TimeSpan.FromSeconds(Math.Min(left / (double)Stopwatch.Frequency, 0.05)));
+            }
+        }
+        return true;
+    }
+
+    public bool Stop(TimeSpan timeout)
+    {
+        _stopping = true;
+        _wake.Set();
+        return _thread.Join(timeout);
+    }
+
+    private void Run()
+    {
+        long lastExport = Stopwatch.GetTimestamp();
+        long lastRefine = lastExport;
+        long delayTicks = (long)(_delay.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            _wake.WaitOne(_poll);
+            bool stopping = _stopping;
+            long flushRequest = Volatile.Read(ref _flushRequested);
+            long now = Stopwatch.GetTimestamp();
+            bool due = now - lastExport >= delayTicks || flushRequest > Volatile.Read(ref _flushCompleted) || stopping;
+            if (due || Pending() >= _batch.Length)
+            {
+                DrainAll();
+                lastExport = now;
+            }
+            ForgetDeadThreads();
+            if (flushRequest > Volatile.Read(ref _flushCompleted))
+            {
+                lock (_flushLock)
+                {
+                    Volatile.Write(ref _flushCompleted, flushRequest);
+                    Monitor.PulseAll(_flushLock);
+                }
+            }
+            if (now - lastRefine > 60 * Stopwatch.Frequency)
+            {
+                Clock.Refine();
+                lastRefine = now;
+            }
+            if (stopping)
+                break;
+        }
+        try
+        {
+            _exporter?.Shutdown();
+        }
+        catch (Exception)
+        {
+            // An exporter failing at shutdown must not take the process with it.
+        }
+    }
+
+    private int Pending()
+    {
+        int pending = 0;
+        foreach (var state in _engine.Threads)
+            pending += state.Finished.Count;
+        return pending;
+    }
+
+    private void DrainAll()
+    {
+        int count = 0;
+        foreach (var state in _engine.Threads)
+        {
+            while (true)
+            {
+                int taken = state.Finished.Dequeue(_batch.AsSpan(count));
+                count += taken;
+                if (count < _batch.Length)
+                    break;
+                ExportBatch(count);
+                count = 0;
+            }
+        }
+        if (count > 0)
+            ExportBatch(count);
+    }
+
+    private void ExportBatch(int count)
+    {
+        var slots = _batch.AsSpan(0, count);
+        bool ok;
+        try
+        {
+            ok = _exporter is null || _exporter.Export(new SpanBatch(_engine, slots));
+        }
+        catch (Exception)
+        {
+            ok = false;
+        }
+        if (ok)
+            Volatile.Write(ref _exported, _exported + count);
+        else
+            Volatile.Write(ref _failed, _failed + count);
+        _engine.FreeExported(slots);
+    }
+
+    private void ForgetDeadThreads()
+    {
+        foreach (var state in _engine.Threads)
+        {
+            if (!state.Owner.IsAlive && state.Finished.Count == 0)
+                _engine.ForgetDeadThread(state);
+        }
+    }
+}

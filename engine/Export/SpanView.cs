@@ -1,0 +1,81 @@
+using Kt.Store;
+using Kt.Timing;
+
+namespace Kt.Export;
+
+/// <summary>A finished span read in place; valid only during <see cref="ISpanExporter.Export"/>.</summary>
+public readonly ref struct SpanView
+{
+    private readonly TraceEngine _engine;
+    private readonly int _slot;
+
+    internal SpanView(TraceEngine engine, int slot)
+    {
+        _engine = engine;
+        _slot = slot;
+    }
+
+    private ref SpanSlot Slot => ref _engine.Store.Slots[_slot];
+
+    private SpanStore Store => _engine.Store;
+
+    /// <summary>The trace id.</summary>
+    public TraceId TraceId => new(Slot.TraceHigh, Slot.TraceLow);
+
+    /// <summary>The span id.</summary>
+    public SpanId SpanId => new(Slot.SpanId);
+
+    /// <summary>The parent's span id; invalid for a root span.</summary>
+    public SpanId ParentSpanId => new(Slot.ParentSpanId);
+
+    /// <summary>True when the parent was in another process.</summary>
+    public bool ParentIsRemote => Slot.ParentIsRemote;
+
+    /// <summary>The W3C trace flags.</summary>
+    public TraceFlags Flags => Slot.Flags;
+
+    /// <summary>The tracestate inherited from the remote parent.</summary>
+    public ReadOnlySpan<byte> TraceState => Store.Text(Slot.TraceState);
+
+    /// <summary>The span's name, UTF-8.</summary>
+    public ReadOnlySpan<byte> Name => Store.Text(Slot.Name);
+
+    /// <summary>The span kind.</summary>
+    public SpanKind Kind => Slot.Kind;
+
+    /// <summary>The tracer's name: the instrumentation scope, UTF-8.</summary>
+    public ReadOnlySpan<byte> ScopeName => _engine.TracerNameUtf8(Slot.Tracer);
+
+    /// <summary>Which tracer made the span, to group spans by scope.</summary>
+    public int ScopeIndex => Slot.Tracer;
+
+    /// <summary>Start time, nanoseconds since the Unix epoch.</summary>
+    public long StartUnixNanoseconds => Slot.StartIsUnixNanoseconds ? Slot.Start : Clock.ToUnixNanoseconds(Slot.Start);
+
+    /// <summary>End time, nanoseconds since the Unix epoch.</summary>
+    public long EndUnixNanoseconds => Slot.EndIsUnixNanoseconds ? Slot.End : Clock.ToUnixNanoseconds(Slot.End);
+
+    /// <summary>The status code.</summary>
+    public StatusCode Status => Slot.Status;
+
+    /// <summary>The status message (Error only), UTF-8.</summary>
+    public ReadOnlySpan<byte> StatusMessage => Store.Text(Slot.StatusMessage);
+
+    /// <summary>The span's attributes.</summary>
+    public AttributeList Attributes => new(Store, Store.Attributes.AsSpan(_slot * Store.AttributesPerSpan, Slot.AttributeCount));
+
+    /// <summary>Attributes not kept because of limits.</summary>
+    public int DroppedAttributes => Slot.DroppedAttributes;
+
+    /// <summary>The span's events.</summary>
+    public EventList Events => new(Store, _slot, Slot.EventCount);
+
+    /// <summary>Events not kept because of limits.</summary>
+    public int DroppedEvents => Slot.DroppedEvents;
+
+    /// <summary>The span's links.</summary>
+    public LinkList Links => new(Store, _slot, Slot.LinkCount);
+
+    /// <summary>Links not kept because of limits.</summary>
+    public int DroppedLinks => Slot.DroppedLinks;
+}

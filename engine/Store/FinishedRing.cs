@@ -1,0 +1,60 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Kt.Store;
+
+/// <summary>
+/// A bounded single-producer single-consumer ring of finished slot indices: the finishing
+/// thread writes, the exporter thread reads. Full means the caller drops the span; it never waits.
+/// </summary>
+internal sealed class FinishedRing
+{
+    private readonly int[] _items;
+    private readonly int _mask;
+    private Positions _positions;
+
+    public FinishedRing(int capacity)
+    {
+        int size = (int)BitOperations.RoundUpToPowerOf2((uint)capacity);
+        _items = new int[size];
+        _mask = size - 1;
+        Capacity = capacity;
+    }
+
+    public int Capacity { get; }
+
+    public int Count => (int)(Volatile.Read(ref _positions.Tail) - Volatile.Read(ref _positions.Head));
+
+    /// <summary>Producer side.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public bool TryEnqueue(int slot)
+    {
+        long tail = _positions.Tail;
+        if (tail - Volatile.Read(ref _positions.Head) >= Capacity)
+            return false;
+        _items[tail & _mask] = slot;
+        Volatile.Write(ref _positions.Tail, tail + 1);
+        return true;
+    }
+
+    /// <summary>Consumer side: copies up to <paramref name="destination"/>.Length items.</summary>
+    public int Dequeue(Span<int> destination)
+    {
+        long head = _positions.Head;
+        long available = Volatile.Read(ref _positions.Tail) - head;
+        int count = (int)Math.Min(available, destination.Length);
+        for (int i = 0; i < count; i++)
+            destination[i] = _items[(head + i) & _mask];
+        Volatile.Write(ref _positions.Head, head + count);
+        return count;
+    }
+
+    // Head and tail on separate cache lines: one is written by the producer, the other by the consumer.
+    [StructLayout(LayoutKind.Explicit, Size = 192)]
+    private struct Positions
+    {
+        [FieldOffset(64)] public long Tail;
+        [FieldOffset(128)] public long Head;
+    }
+}

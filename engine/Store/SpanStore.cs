@@ -1,0 +1,238 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using Kt.Text;
+
+namespace Kt.Store;
+
+/// <summary>
+/// Every span's storage, allocated once: the fixed slots, and per slot a run of attribute,
+/// event, link and event/link-attribute entries and a byte arena for text. Writers append
+/// to a slot's arena; nothing is freed until the slot is.
+/// </summary>
+internal sealed class SpanStore
+{
+    public readonly SpanSlot[] Slots;
+    public readonly AttributeEntry[] Attributes;
+    public readonly EventEntry[] Events;
+    public readonly LinkEntry[] Links;
+    public readonly AttributeEntry[] ExtraAttributes;
+    public readonly byte[] Arena;
+    public readonly TraceContext?[] Owners;
+
+    public readonly int AttributesPerSpan;
+    public readonly int EventsPerSpan;
+    public readonly int LinksPerSpan;
+    public readonly int ExtraAttributesPerSpan;
+    public readonly int BytesPerSpan;
+
+    public readonly int AttributeLimit;
+    public readonly int EventLimit;
+    public readonly int LinkLimit;
+    public readonly int EventAttributeLimit;
+    public readonly int LinkAttributeLimit;
+    public readonly int ValueLengthLimit;
+
+    public SpanStore(EngineOptions options, uint firstGeneration)
+    {
+        int n = options.MaxSpans;
+        Slots = new SpanSlot[n];
+        AttributesPerSpan = options.AttributesPerSpan;
+        EventsPerSpan = options.EventsPerSpan;
+        LinksPerSpan = options.LinksPerSpan;
+        ExtraAttributesPerSpan = options.EventAndLinkAttributesPerSpan;
+        BytesPerSpan = options.BytesPerSpan;
+        Attributes = new AttributeEntry[n * AttributesPerSpan];
+        Events = new EventEntry[n * EventsPerSpan];
+        Links = new LinkEntry[n * LinksPerSpan];
+        ExtraAttributes = new AttributeEntry[n * ExtraAttributesPerSpan];
+        Arena = GC.AllocateUninitializedArray<byte>(n * BytesPerSpan, pinned: true);
+        Owners = new TraceContext?[n];
+
+        var limits = options.Limits;
+        AttributeLimit = Math.Min(limits.AttributeCountLimit, AttributesPerSpan);
+        EventLimit = Math.Min(limits.EventCountLimit, EventsPerSpan);
+        LinkLimit = Math.Min(limits.LinkCountLimit, LinksPerSpan);
+        EventAttributeLimit = limits.EventAttributeCountLimit;
+        LinkAttributeLimit = limits.LinkAttributeCountLimit;
+        ValueLengthLimit = limits.AttributeValueLengthLimit;
+
+        // Generations start at a random point so that tokens of another engine, or of an
+        // earlier engine in the same process, do not match.
+        for (int i = 0; i < n; i++)
+            Slots[i].Generation = firstGeneration + (uint)i * 0x9E3779B9u;
+    }
+
+    public int Capacity => Slots.Length;
+
+    public ReadOnlySpan<byte> Text(StringRef text) => Arena.AsSpan(text.Offset, text.Length);
+
+    /// <summary>Copies text into the slot's arena, cut to <paramref name="maxCharacters"/>.</summary>
+    public KtStatus AppendText(int slot, ref SpanSlot s, scoped in TextInput text, int maxCharacters, out StringRef result)
+    {
+        int start = slot * BytesPerSpan + s.ArenaUsed;
+        var room = Arena.AsSpan(start, BytesPerSpan - s.ArenaUsed);
+        int written;
+        result = default;
+        if (text.IsUtf16)
+        {
+            var source = text.Utf16;
+            if (maxCharacters < source.Length)
+                source = source[..PrefixChars(source, maxCharacters)];
+            var status = Utf8Text.FromUtf16(source, room, out written);
+            if (status == OperationStatus.InvalidData)
+                return KtStatus.InvalidArgument;
+            if (status != OperationStatus.Done)
+                return KtStatus.LimitReached;
+        }
+        else
+        {
+            if (!Utf8Text.IsValid(text.Utf8))
+                return KtStatus.InvalidArgument;
+            written = Utf8Text.PrefixLength(text.Utf8, maxCharacters);
+            if (written > room.Length)
+                return KtStatus.LimitReached;
+            text.Utf8[..written].CopyTo(room);
+        }
+        s.ArenaUsed += written;
+        result = new StringRef(start, written);
+        return KtStatus.Ok;
+    }
+
+    /// <summary>Copies raw bytes (tracestate, array payloads) into the slot's arena.</summary>
+    public bool AppendBytes(int slot, ref SpanSlot s, ReadOnlySpan<byte> bytes, out StringRef result)
+    {
+        result = default;
+        if (bytes.Length > BytesPerSpan - s.ArenaUsed)
+            return false;
+        int start = slot * BytesPerSpan + s.ArenaUsed;
+        bytes.CopyTo(Arena.AsSpan(start));
+        s.ArenaUsed += bytes.Length;
+        result = new StringRef(start, bytes.Length);
+        return true;
+    }
+
+    /// <summary>
+    /// Sets a key in a run of attribute entries (the span's, or one event's or link's): a key
+    /// already present gets the new value, a new key is appended while under the limit, and
+    /// anything that does not fit is counted in <paramref name="dropped"/>.
+    /// </summary>
+    public KtStatus SetAttribute(int slot, ref SpanSlot s, Span<AttributeEntry> entries, ref ushort count, int limit,
+        ref int dropped, scoped in TextInput key, scoped in ValueInput value)
+    {
+        int mark = s.ArenaUsed;
+        var status = AppendText(slot, ref s, key, int.MaxValue, out var keyRef);
+        if (status != KtStatus.Ok)
+            return Dropped(status, ref dropped);
+
+        int index = Find(entries[..count], keyRef);
+        if (index >= 0)
+        {
+            s.ArenaUsed = mark;
+            keyRef = entries[index].Key;
+            mark = s.ArenaUsed;
+        }
+        else if (count >= limit || count >= entries.Length)
+        {
+            s.ArenaUsed = mark;
+            dropped++;
+            return KtStatus.LimitReached;
+        }
+
+        status = AppendValue(slot, ref s, value, out var entry);
+        if (status != KtStatus.Ok)
+        {
+            s.ArenaUsed = mark;
+            return Dropped(status, ref dropped);
+        }
+        entry.Key = keyRef;
+        if (index >= 0)
+        {
+            entries[index] = entry;
+        }
+        else
+        {
+            entries[count] = entry;
+            count++;
+        }
+        return KtStatus.Ok;
+    }
+
+    private static KtStatus Dropped(KtStatus status, ref int dropped)
+    {
+        if (status == KtStatus.LimitReached)
+            dropped++;
+        return status;
+    }
+
+    private int Find(ReadOnlySpan<AttributeEntry> entries, StringRef key)
+    {
+        var wanted = Text(key);
+        for (int i = 0; i < entries.Length; i++)
+        {
+            if (entries[i].Key.Length == key.Length && Text(entries[i].Key).SequenceEqual(wanted))
+                return i;
+        }
+        return -1;
+    }
+
+    private KtStatus AppendValue(int slot, ref SpanSlot s, scoped in ValueInput value, out AttributeEntry entry)
+    {
+        entry = default;
+        entry.Type = value.Type;
+        switch (value.Type)
+        {
+            case AttributeType.String:
+            {
+                var status = AppendText(slot, ref s, value.Text, ValueLengthLimit, out var text);
+                entry.Value = text.Offset;
+                entry.Length = text.Length;
+                return status;
+            }
+            case AttributeType.Int or AttributeType.Double or AttributeType.Bool:
+                entry.Value = value.Bits;
+                return KtStatus.Ok;
+            case AttributeType.IntArray or AttributeType.DoubleArray or AttributeType.BoolArray:
+            {
+                if (!AppendBytes(slot, ref s, value.Raw, out var raw))
+                    return KtStatus.LimitReached;
+                entry.Value = raw.Offset;
+                entry.Length = (int)value.Bits;
+                return KtStatus.Ok;
+            }
+            case AttributeType.StringArray:
+                return AppendStrings(slot, ref s, value.Strings, ref entry);
+            default:
+                return KtStatus.InvalidArgument;
+        }
+    }
+
+    private KtStatus AppendStrings(int slot, ref SpanSlot s, ReadOnlySpan<string> strings, ref AttributeEntry entry)
+    {
+        entry.Value = slot * BytesPerSpan + s.ArenaUsed;
+        entry.Length = strings.Length;
+        Span<byte> length = stackalloc byte[4];
+        foreach (var item in strings)
+        {
+            if (!AppendBytes(slot, ref s, length, out var lengthRef))
+                return KtStatus.LimitReached;
+            var status = AppendText(slot, ref s, new TextInput((item ?? string.Empty).AsSpan()), ValueLengthLimit, out var text);
+            if (status != KtStatus.Ok)
+                return status;
+            Unsafe.WriteUnaligned(ref Arena[lengthRef.Offset], text.Length);
+        }
+        return KtStatus.Ok;
+    }
+
+    // Counts scalar values, so a surrogate pair is one character, as OpenTelemetry counts them.
+    private static int PrefixChars(ReadOnlySpan<char> text, int maxCharacters)
+    {
+        int characters = 0;
+        int i = 0;
+        while (i < text.Length && characters < maxCharacters)
+        {
+            i += char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]) ? 2 : 1;
+            characters++;
+        }
+        return i;
+    }
+}

@@ -1,0 +1,43 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Unicode;
+
+namespace Kt.Text;
+
+/// <summary>UTF-8 helpers for copying caller strings into span storage.</summary>
+internal static class Utf8Text
+{
+    /// <summary>Copies UTF-16 as UTF-8; false on a lone surrogate or when it does not fit.</summary>
+    public static OperationStatus FromUtf16(ReadOnlySpan<char> source, Span<byte> destination, out int written)
+    {
+        var status = Utf8.FromUtf16(source, destination, out _, out written, replaceInvalidSequences: false);
+        return status;
+    }
+
+    /// <summary>Whether the bytes are well-formed UTF-8.</summary>
+    public static bool IsValid(ReadOnlySpan<byte> utf8) => Utf8.IsValid(utf8);
+
+    /// <summary>
+    /// The byte length of the longest prefix holding at most <paramref name="maxCharacters"/>
+    /// Unicode scalar values; OpenTelemetry's value length limit counts characters, not bytes.
+    /// </summary>
+    public static int PrefixLength(ReadOnlySpan<byte> utf8, int maxCharacters)
+    {
+        if (utf8.Length <= maxCharacters)
+            return utf8.Length;
+        int characters = 0;
+        for (int i = 0; i < utf8.Length; i++)
+        {
+            if ((utf8[i] & 0xC0) != 0x80)
+            {
+                if (characters == maxCharacters)
+                    return i;
+                characters++;
+            }
+        }
+        return utf8.Length;
+    }
+
+    /// <summary>Decodes for display and tests.</summary>
+    public static string ToString(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetString(utf8);
+}

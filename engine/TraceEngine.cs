@@ -1,0 +1,527 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Security.Cryptography;
+using Kt.Export;
+using Kt.Store;
+using Kt.Timing;
+
+namespace Kt;
+
+/// <summary>
+/// One tracing engine: the span store, its free slots, the finished queues and the exporter
+/// thread. A process usually has one (see <see cref="Tracing"/>); tests may make several.
+/// </summary>
+public sealed partial class TraceEngine : IDisposable
+{
+    [ThreadStatic] private static ThreadLocalState? t_state;
+    [ThreadStatic] private static List<ThreadLocalState>? t_otherStates;
+
+    internal readonly SpanStore Store;
+    private readonly EngineOptions _options;
+    private readonly uint _secret;
+    private readonly SlotFreeList _free;
+    private readonly TracerRegistry _tracers = new();
+    private readonly object _threadsLock = new();
+    private volatile ThreadLocalState[] _threads = [];
+    private readonly ExportLoop _export;
+    private volatile bool _shutdown;
+
+    /// <summary>Allocates every slot and starts the exporter thread.</summary>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
+    public TraceEngine(EngineOptions? options = null)
+    {
+        _options = options ?? new EngineOptions();
+        _options.Validate();
+        ForkEpoch.EnsureRegistered();
+        _ = Clock.Now();
+        Span<byte> secret = stackalloc byte[8];
+        RandomNumberGenerator.Fill(secret);
+        _secret = BitConverter.ToUInt32(secret);
+        Store = new SpanStore(_options, BitConverter.ToUInt32(secret[4..]));
+        _free = new SlotFreeList(_options.MaxSpans);
+        _export = new ExportLoop(this, _options);
+        _export.Start();
+    }
+
+    /// <summary>The options the engine was built with.</summary>
+    public EngineOptions Options => _options;
+
+    /// <summary>False once <see cref="Shutdown"/> has begun: new spans are no-ops.</summary>
+    public bool IsEnabled => !_shutdown;
+
+    /// <summary>Creates a tracer (<c>tracing.new(name, options)</c>); its name is the OTLP instrumentation scope.</summary>
+    /// <exception cref="ArgumentException">The name is empty or the sampling rate is outside 0..1.</exception>
+    public Tracer CreateTracer(string name, TracerOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        options ??= new TracerOptions();
+        var sampler = new Sampling.RatioSampler(options.SamplingRate);
+        var (index, ns) = _tracers.Register(name, options.Namespace ?? name);
+        return new Tracer(this, name, index, ns, sampler);
+    }
+
+    internal string TracerName(ushort index) => _tracers.Name(index);
+
+    internal ReadOnlySpan<byte> TracerNameUtf8(ushort index) => _tracers.NameUtf8(index);
+
+    // ---- the hot path -------------------------------------------------------------------
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ThreadLocalState CurrentThread()
+    {
+        var state = t_state;
+        if (state is not null && ReferenceEquals(state.Engine, this))
+            return state;
+        return OtherThreadState();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal KtStatus Resolve(long token, out int slot)
+    {
+        if (!SpanToken.TryDecode(token, _secret, Store.Slots.Length, out slot, out uint generation))
+            return KtStatus.InvalidHandle;
+        ref var s = ref Store.Slots[slot];
+        if (s.Generation != generation || s.State is SlotState.Free or SlotState.Finished)
+            return KtStatus.StaleHandle;
+        return KtStatus.Ok;
+    }
+
+    internal SpanHandle StartSpan(Tracer tracer, TraceContext? context, scoped in TextInput name, scoped in SpanOptions options)
+    {
+        if (_shutdown)
+            return default;
+        if ((uint)options.Kind > (uint)SpanKind.Consumer)
+            ThrowHelper.KindOutOfRange(options.Kind);
+        var thread = CurrentThread();
+
+        ulong traceHigh, traceLow;
+        ulong parentSpanId = 0;
+        long parentToken = 0;
+        int parentSlot = -1;
+        bool hasParent = true, parentRemote = false;
+        TraceFlags parentFlags = default;
+        if (options.Parent.Is(this) && Resolve(options.Parent.Token, out parentSlot) == KtStatus.Ok)
+        {
+            parentToken = options.Parent.Token;
+        }
+        else if (options.RemoteParent.IsValid)
+        {
+            parentSlot = -1;
+            parentRemote = true;
+        }
+        else if (context is not null && Resolve(context.GetActive(tracer.Namespace), out parentSlot) == KtStatus.Ok)
+        {
+            parentToken = context.GetActive(tracer.Namespace);
+        }
+        else
+        {
+            parentSlot = -1;
+            parentRemote = context is not null && context.RemoteParent.IsValid;
+            hasParent = parentRemote;
+        }
+
+        if (parentSlot >= 0)
+        {
+            ref var p = ref Store.Slots[parentSlot];
+            traceHigh = p.TraceHigh;
+            traceLow = p.TraceLow;
+            parentSpanId = p.SpanId;
+            parentFlags = p.Flags;
+        }
+        else if (parentRemote)
+        {
+            var remote = options.RemoteParent.IsValid ? options.RemoteParent : context!.RemoteParent;
+            traceHigh = remote.TraceId.High;
+            traceLow = remote.TraceId.Low;
+            parentSpanId = remote.SpanId.Value;
+            parentFlags = remote.Flags;
+        }
+        else
+        {
+            traceHigh = thread.Ids.NextNonZero();
+            traceLow = thread.Ids.Next();
+            parentFlags = TraceFlags.Random;
+        }
+
+        bool sampled = options.ShouldSample
+            ?? (hasParent ? (parentFlags & TraceFlags.Sampled) != 0 : tracer.Sampler.ShouldSample(new TraceId(traceHigh, traceLow)));
+
+        if (thread.MagazineCount == 0 && !Refill(thread))
+        {
+            thread.Counters.DroppedNoSlot++;
+            return default;
+        }
+        int slot = thread.Magazine[--thread.MagazineCount];
+        ref var s = ref Store.Slots[slot];
+        s.State = sampled ? SlotState.Recording : SlotState.NonRecording;
+        s.Kind = options.Kind;
+        s.Flags = (parentFlags & TraceFlags.Random) | (sampled ? TraceFlags.Sampled : TraceFlags.None);
+        s.Status = StatusCode.Unset;
+        s.StatusMessage = default;
+        s.TraceState = default;
+        s.Tracer = tracer.Index;
+        s.AttributeCount = s.EventCount = s.LinkCount = s.ExtraAttributeCount = 0;
+        s.DroppedAttributes = s.DroppedEvents = s.DroppedLinks = 0;
+        s.ArenaUsed = 0;
+        s.TraceHigh = traceHigh;
+        s.TraceLow = traceLow;
+        s.SpanId = thread.Ids.NextNonZero();
+        s.ParentSpanId = parentSpanId;
+        s.ParentIsRemote = parentRemote;
+        s.ParentToken = parentToken;
+        s.EndIsUnixNanoseconds = false;
+        s.End = 0;
+        if (options.StartTimeUnixNanoseconds > 0)
+        {
+            s.Start = options.StartTimeUnixNanoseconds;
+            s.StartIsUnixNanoseconds = true;
+        }
+        else
+        {
+            s.Start = Clock.Now();
+            s.StartIsUnixNanoseconds = false;
+        }
+
+        long token = SpanToken.Encode(slot, s.Generation, _secret);
+        thread.Counters.Started++;
+        if (context is not null)
+            context.Adopt(this, slot);
+        else
+            s.ContextPrevious = s.ContextNext = -1;
+
+        if (!sampled)
+        {
+            thread.Counters.SampledOut++;
+            s.Name = default;
+            return new SpanHandle(this, token);
+        }
+
+        if (Store.AppendText(slot, ref s, name, Store.BytesPerSpan / 4, out s.Name) == KtStatus.InvalidArgument)
+        {
+            Discard(thread, slot, ref s, token);
+            thread.Counters.Started--;
+            ThrowHelper.BadName();
+        }
+        InheritTraceState(slot, ref s, parentSlot, parentRemote ? context : null, options.RemoteParent.IsValid);
+        foreach (ref readonly var attribute in options.Attributes)
+        {
+            Store.SetAttribute(slot, ref s, Store.Attributes.AsSpan(slot * Store.AttributesPerSpan, Store.AttributesPerSpan),
+                ref s.AttributeCount, Store.AttributeLimit, ref s.DroppedAttributes, new TextInput(attribute.Key.AsSpan()), attribute.ToInput());
+        }
+        return new SpanHandle(this, token);
+    }
+
+    internal KtStatus Finish(long token, long endTimeUnixNanoseconds)
+    {
+        var status = Resolve(token, out int slot);
+        if (status != KtStatus.Ok)
+            return status;
+        if (endTimeUnixNanoseconds < 0)
+            return KtStatus.InvalidArgument;
+        ref var s = ref Store.Slots[slot];
+        if (endTimeUnixNanoseconds > 0)
+        {
+            s.End = endTimeUnixNanoseconds;
+            s.EndIsUnixNanoseconds = true;
+        }
+        else
+        {
+            s.End = Clock.Now();
+        }
+        var thread = CurrentThread();
+        thread.Counters.Finished++;
+        Detach(slot, ref s, token);
+        s.Generation++;
+        if (s.State == SlotState.NonRecording || _shutdown)
+        {
+            if (_shutdown && s.State == SlotState.Recording)
+                thread.Counters.DroppedAfterShutdown++;
+            s.State = SlotState.Free;
+            ReturnSlot(thread, slot);
+            return KtStatus.Ok;
+        }
+        s.State = SlotState.Finished;
+        if (!thread.Finished.TryEnqueue(slot))
+        {
+            thread.Counters.DroppedQueueFull++;
+            s.State = SlotState.Free;
+            ReturnSlot(thread, slot);
+        }
+        return KtStatus.Ok;
+    }
+
+    internal KtStatus Release(long token)
+    {
+        var status = Resolve(token, out int slot);
+        if (status != KtStatus.Ok)
+            return status;
+        var thread = CurrentThread();
+        thread.Counters.Released++;
+        Discard(thread, slot, ref Store.Slots[slot], token);
+        return KtStatus.Ok;
+    }
+
+    internal KtStatus ReleaseOwned(int slot) => Release(SpanToken.Encode(slot, Store.Slots[slot].Generation, _secret));
+
+    internal KtStatus SetAttribute(long token, scoped in TextInput key, scoped in ValueInput value)
+    {
+        var status = Resolve(token, out int slot);
+        if (status != KtStatus.Ok)
+            return status;
+        ref var s = ref Store.Slots[slot];
+        if (s.State != SlotState.Recording)
+            return KtStatus.Ok;
+        return Store.SetAttribute(slot, ref s, Store.Attributes.AsSpan(slot * Store.AttributesPerSpan, Store.AttributesPerSpan),
+            ref s.AttributeCount, Store.AttributeLimit, ref s.DroppedAttributes, key, value);
+    }
+
+    internal KtStatus AddEvent(long token, scoped in TextInput name, ReadOnlySpan<SpanAttribute> attributes, long timeUnixNanoseconds)
+    {
+        var status = Resolve(token, out int slot);
+        if (status != KtStatus.Ok)
+            return status;
+        if (timeUnixNanoseconds < 0)
+            return KtStatus.InvalidArgument;
+        ref var s = ref Store.Slots[slot];
+        if (s.State != SlotState.Recording)
+            return KtStatus.Ok;
+        if (s.EventCount >= Store.EventLimit)
+        {
+            s.DroppedEvents++;
+            return KtStatus.LimitReached;
+        }
+        int mark = s.ArenaUsed;
+        ref var e = ref Store.Events[slot * Store.EventsPerSpan + s.EventCount];
+        status = Store.AppendText(slot, ref s, name, int.MaxValue, out e.Name);
+        if (status != KtStatus.Ok)
+        {
+            s.ArenaUsed = mark;
+            if (status == KtStatus.LimitReached)
+                s.DroppedEvents++;
+            return status;
+        }
+        e.Time = timeUnixNanoseconds > 0 ? timeUnixNanoseconds : Clock.Now();
+        e.TimeIsUnixNanoseconds = timeUnixNanoseconds > 0;
+        e.DroppedAttributes = 0;
+        status = AddExtraAttributes(slot, ref s, attributes, Store.EventAttributeLimit, out e.AttributeStart, out e.AttributeCount, ref e.DroppedAttributes);
+        s.EventCount++;
+        return status;
+    }
+
+    internal KtStatus AddLink(long token, SpanContext linked, ReadOnlySpan<SpanAttribute> attributes)
+    {
+        var status = Resolve(token, out int slot);
+        if (status != KtStatus.Ok)
+            return status;
+        if (!linked.IsValid)
+            return KtStatus.InvalidArgument;
+        ref var s = ref Store.Slots[slot];
+        if (s.State != SlotState.Recording)
+            return KtStatus.Ok;
+        if (s.LinkCount >= Store.LinkLimit)
+        {
+            s.DroppedLinks++;
+            return KtStatus.LimitReached;
+        }
+        ref var l = ref Store.Links[slot * Store.LinksPerSpan + s.LinkCount];
+        l.TraceHigh = linked.TraceId.High;
+        l.TraceLow = linked.TraceId.Low;
+        l.SpanId = linked.SpanId.Value;
+        l.Flags = linked.Flags;
+        l.TraceState = default;
+        l.DroppedAttributes = 0;
+        status = AddExtraAttributes(slot, ref s, attributes, Store.LinkAttributeLimit, out l.AttributeStart, out l.AttributeCount, ref l.DroppedAttributes);
+        s.LinkCount++;
+        return status;
+    }
+
+    internal KtStatus SetStatus(long token, StatusCode code, scoped in TextInput message)
+    {
+        var status = Resolve(token, out int slot);
+        if (status != KtStatus.Ok)
+            return status;
+        if ((uint)code > (uint)StatusCode.Error)
+            return KtStatus.InvalidArgument;
+        ref var s = ref Store.Slots[slot];
+        if (s.State != SlotState.Recording || code == StatusCode.Unset || s.Status == StatusCode.Ok)
+            return KtStatus.Ok;
+        s.Status = code;
+        s.StatusMessage = default;
+        bool hasMessage = message.IsUtf16 ? !message.Utf16.IsEmpty : !message.Utf8.IsEmpty;
+        if (code == StatusCode.Error && hasMessage)
+            return Store.AppendText(slot, ref s, message, Store.ValueLengthLimit, out s.StatusMessage);
+        return KtStatus.Ok;
+    }
+
+    internal bool IsRecording(long token) =>
+        Resolve(token, out int slot) == KtStatus.Ok && Store.Slots[slot].State == SlotState.Recording;
+
+    internal SpanContext GetContext(long token)
+    {
+        if (Resolve(token, out int slot) != KtStatus.Ok)
+            return default;
+        ref var s = ref Store.Slots[slot];
+        return new SpanContext(new TraceId(s.TraceHigh, s.TraceLow), new SpanId(s.SpanId), s.Flags);
+    }
+
+    internal ReadOnlySpan<byte> GetTraceState(long token) =>
+        Resolve(token, out int slot) == KtStatus.Ok ? Store.Text(Store.Slots[slot].TraceState) : default;
+
+    // ---- slot bookkeeping ---------------------------------------------------------------
+
+    private KtStatus AddExtraAttributes(int slot, ref SpanSlot s, ReadOnlySpan<SpanAttribute> attributes, int limit,
+        out ushort start, out ushort count, ref int dropped)
+    {
+        start = s.ExtraAttributeCount;
+        count = 0;
+        var result = KtStatus.Ok;
+        if (attributes.IsEmpty)
+            return result;
+        var run = Store.ExtraAttributes.AsSpan(slot * Store.ExtraAttributesPerSpan + start, Store.ExtraAttributesPerSpan - start);
+        foreach (ref readonly var attribute in attributes)
+        {
+            var status = Store.SetAttribute(slot, ref s, run, ref count, limit, ref dropped,
+                new TextInput(attribute.Key.AsSpan()), attribute.ToInput());
+            if (status != KtStatus.Ok && result == KtStatus.Ok)
+                result = status;
+        }
+        s.ExtraAttributeCount += count;
+        return result;
+    }
+
+    private void InheritTraceState(int slot, ref SpanSlot s, int parentSlot, TraceContext? remoteContext, bool explicitRemote)
+    {
+        ReadOnlySpan<byte> state = parentSlot >= 0 ? Store.Text(Store.Slots[parentSlot].TraceState)
+            : remoteContext is not null && !explicitRemote ? remoteContext.TraceState
+            : default;
+        if (!state.IsEmpty)
+            Store.AppendBytes(slot, ref s, state, out s.TraceState);
+    }
+
+    private void Detach(int slot, ref SpanSlot s, long token)
+    {
+        var owner = Store.Owners[slot];
+        if (owner is null)
+            return;
+        owner.Forget(slot, token, _tracers.NamespaceOf(s.Tracer), s.ParentToken);
+    }
+
+    private void Discard(ThreadLocalState thread, int slot, ref SpanSlot s, long token)
+    {
+        Detach(slot, ref s, token);
+        s.Generation++;
+        s.State = SlotState.Free;
+        ReturnSlot(thread, slot);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ReturnSlot(ThreadLocalState thread, int slot)
+    {
+        if (thread.MagazineCount == thread.Magazine.Length)
+        {
+            _free.Return(thread.Magazine.AsSpan(ThreadLocalState.MagazineSize, ThreadLocalState.MagazineSize));
+            thread.MagazineCount = ThreadLocalState.MagazineSize;
+        }
+        thread.Magazine[thread.MagazineCount++] = slot;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool Refill(ThreadLocalState thread)
+    {
+        thread.MagazineCount = _free.Take(thread.Magazine.AsSpan(0, ThreadLocalState.MagazineSize));
+        return thread.MagazineCount > 0;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ThreadLocalState OtherThreadState()
+    {
+        var others = t_otherStates ??= [];
+        others.RemoveAll(static s => !s.Engine.IsEnabled && s.Finished.Count == 0);
+        foreach (var candidate in others)
+        {
+            if (ReferenceEquals(candidate.Engine, this))
+                return t_state = candidate;
+        }
+        var state = new ThreadLocalState(this, Thread.CurrentThread, _options.QueueCapacityPerThread);
+        others.Add(state);
+        lock (_threadsLock)
+            _threads = [.. _threads, state];
+        return t_state = state;
+    }
+
+    // ---- the exporter's side ------------------------------------------------------------
+
+    internal ThreadLocalState[] Threads => _threads;
+
+    internal void FreeExported(ReadOnlySpan<int> slots)
+    {
+        foreach (int slot in slots)
+            Store.Slots[slot].State = SlotState.Free;
+        _free.Return(slots);
+    }
+
+    internal void ForgetDeadThread(ThreadLocalState state)
+    {
+        lock (_threadsLock)
+            _threads = Array.FindAll(_threads, s => !ReferenceEquals(s, state));
+        _free.Return(state.Magazine.AsSpan(0, state.MagazineCount));
+        state.MagazineCount = 0;
+    }
+
+    /// <summary>Exports every span finished before the call; false if that took longer than <paramref name="timeout"/>.</summary>
+    public bool ForceFlush(TimeSpan timeout) => _export.Flush(timeout);
+
+    /// <summary>Exports what is finished, stops the exporter thread and makes new spans no-ops; false if the time limit passed first.</summary>
+    public bool Shutdown(TimeSpan timeout)
+    {
+        if (_shutdown)
+            return true;
+        _shutdown = true;
+        return _export.Stop(timeout);
+    }
+
+    /// <summary>Shuts down with a five-second limit.</summary>
+    public void Dispose() => Shutdown(TimeSpan.FromSeconds(5));
+
+    /// <summary>What the engine has done so far; exact once the threads that use it are quiet.</summary>
+    public EngineCounters ReadCounters()
+    {
+        long started = 0, finished = 0, sampledOut = 0, released = 0, noSlot = 0, queueFull = 0, afterShutdown = 0, cached = 0;
+        foreach (var state in _threads)
+        {
+            var c = state.Counters;
+            started += Volatile.Read(ref c.Started);
+            finished += Volatile.Read(ref c.Finished);
+            sampledOut += Volatile.Read(ref c.SampledOut);
+            released += Volatile.Read(ref c.Released);
+            noSlot += Volatile.Read(ref c.DroppedNoSlot);
+            queueFull += Volatile.Read(ref c.DroppedQueueFull);
+            afterShutdown += Volatile.Read(ref c.DroppedAfterShutdown);
+            cached += Volatile.Read(ref state.MagazineCount);
+        }
+        return new EngineCounters
+        {
+            SpansStarted = started,
+            SpansFinished = finished,
+            SpansSampledOut = sampledOut,
+            SpansReleased = released,
+            DroppedNoSlot = noSlot,
+            DroppedQueueFull = queueFull,
+            DroppedAfterShutdown = afterShutdown,
+            SpansExported = _export.ExportedSpans,
+            ExportFailedSpans = _export.FailedSpans,
+            SlotsInUse = Store.Capacity - _free.Count - cached,
+        };
+    }
+
+    private static class ThrowHelper
+    {
+        [DoesNotReturn]
+        public static void KindOutOfRange(SpanKind kind) =>
+            throw new ArgumentOutOfRangeException("options.Kind", kind, "span_kind must be 0 to 5");
+
+        [DoesNotReturn]
+        public static void BadName() =>
+            throw new ArgumentException("the span name is not valid UTF-8 or UTF-16", "name");
+    }
+}

@@ -1,0 +1,60 @@
+namespace Kt;
+
+/// <summary>
+/// The process-wide entry point, as <c>kong.tracing</c> is: the global tracer, a no-op until
+/// <see cref="Initialize"/>, and <see cref="New"/> for named tracers.
+/// </summary>
+public static class Tracing
+{
+    /// <summary>The global tracer's name and instrumentation scope.</summary>
+    public const string GlobalTracerName = "kt";
+
+    private static readonly object s_lock = new();
+    private static TraceEngine? s_engine;
+
+    /// <summary>The global tracer: no cost, no allocation and no slot until the engine is initialised.</summary>
+    public static Tracer Global { get; } = new(null, GlobalTracerName, 0, 0, new Sampling.RatioSampler(1.0));
+
+    /// <summary>The process's engine, or null before <see cref="Initialize"/> and after <see cref="Shutdown"/>.</summary>
+    public static TraceEngine? Engine => s_engine;
+
+    /// <summary>Starts the process's engine and binds the global tracer to it.</summary>
+    /// <exception cref="InvalidOperationException">Already initialised.</exception>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
+    public static TraceEngine Initialize(EngineOptions? options = null, TracerOptions? globalTracer = null)
+    {
+        lock (s_lock)
+        {
+            if (s_engine is not null)
+                throw new InvalidOperationException("the tracing engine is already initialised; shut it down first");
+            var engine = new TraceEngine(options);
+            var bound = engine.CreateTracer(GlobalTracerName, globalTracer);
+            Global.Bind(engine, bound.Index, bound.Namespace, bound.Sampler);
+            s_engine = engine;
+            return engine;
+        }
+    }
+
+    /// <summary>A new tracer (<c>kong.tracing.new(name, options)</c>); a no-op tracer before <see cref="Initialize"/>.</summary>
+    public static Tracer New(string name, TracerOptions? options = null)
+    {
+        var engine = s_engine;
+        if (engine is not null)
+            return engine.CreateTracer(name, options);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return new Tracer(null, name, 0, 0, new Sampling.RatioSampler((options ?? new TracerOptions()).SamplingRate));
+    }
+
+    /// <summary>Flushes and stops the engine; the global tracer becomes a no-op again.</summary>
+    public static bool Shutdown(TimeSpan timeout)
+    {
+        TraceEngine? engine;
+        lock (s_lock)
+        {
+            engine = s_engine;
+            s_engine = null;
+            Global.Bind(null, 0, 0, new Sampling.RatioSampler(1.0));
+        }
+        return engine?.Shutdown(timeout) ?? true;
+    }
+}
