@@ -1,0 +1,71 @@
+namespace Kt.Tests;
+
+/// <summary>Full means drop, not wait: a no-op span and a counter.</summary>
+public class CapacityTests
+{
+    [Fact]
+    public void When_every_slot_is_taken_new_spans_are_noops_and_counted()
+    {
+        using var t = new TestEngine(new EngineOptions { MaxSpans = 100 });
+        var tracer = t.Engine.CreateTracer("kt");
+        var context = new TraceContext();
+        for (int i = 0; i < 100; i++)
+            Assert.True(tracer.StartSpan(context, "held", default).IsRecording);
+        for (int i = 0; i < 7; i++)
+        {
+            var dropped = tracer.StartSpan(context, "dropped", default);
+            Assert.True(dropped.IsNoop);
+            Assert.Equal(KtStatus.Ok, dropped.SetAttribute("k", "v"));
+            Assert.Equal(KtStatus.Ok, dropped.Finish());
+        }
+        var counters = t.Engine.ReadCounters();
+        Assert.Equal(100, counters.SpansStarted);
+        Assert.Equal(7, counters.DroppedNoSlot);
+        Assert.Equal(100, counters.SlotsInUse);
+
+        context.End();
+        Assert.Equal(0, t.Engine.ReadCounters().SlotsInUse);
+        Assert.True(tracer.StartSpan(context, "after", default).IsRecording);
+        context.End();
+    }
+
+    [Fact]
+    public void When_the_finished_queue_is_full_spans_are_dropped_and_their_slots_freed()
+    {
+        var options = new EngineOptions
+        {
+            MaxSpans = 64,
+            QueueCapacityPerThread = 4,
+            ScheduleDelay = TimeSpan.FromHours(1),
+            PollInterval = TimeSpan.FromHours(1),
+        };
+        using var t = new TestEngine(options);
+        var tracer = t.Engine.CreateTracer("kt");
+        for (int i = 0; i < 10; i++)
+            tracer.StartSpan(null, "s" + i, default).Finish();
+        var counters = t.Engine.ReadCounters();
+        Assert.Equal(10, counters.SpansFinished);
+        Assert.Equal(6, counters.DroppedQueueFull);
+        Assert.Equal(4, counters.SlotsInUse);
+        Assert.Equal(["s0", "s1", "s2", "s3"], t.Flush().Select(s => s.Name));
+        Assert.Equal(4, t.Engine.ReadCounters().SpansExported);
+        Assert.Equal(0, t.Engine.ReadCounters().SlotsInUse);
+    }
+
+    [Fact]
+    public void After_shutdown_spans_are_noops_and_late_finishes_are_counted()
+    {
+        var t = new TestEngine();
+        var tracer = t.Engine.CreateTracer("kt");
+        var before = tracer.StartSpan(null, "before", default);
+        var done = tracer.StartSpan(null, "done", default);
+        done.Finish();
+        Assert.True(t.Engine.Shutdown(TimeSpan.FromSeconds(10)));
+        Assert.True(t.Exporter.IsShutDown);
+        Assert.Equal(["done"], t.Exporter.Spans.Select(s => s.Name));
+        Assert.True(tracer.StartSpan(null, "after", default).IsNoop);
+        Assert.Equal(KtStatus.Ok, before.Finish());
+        Assert.Equal(1, t.Engine.ReadCounters().DroppedAfterShutdown);
+        Assert.False(t.Engine.ForceFlush(TimeSpan.FromMilliseconds(100)));
+    }
+}
