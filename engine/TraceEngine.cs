@@ -24,7 +24,13 @@ public sealed partial class TraceEngine : IDisposable
     private readonly object _threadsLock = new();
     private volatile ThreadLocalState[] _threads = [];
     private readonly ExportLoop _export;
+    private readonly ThreadCounters _retired = new();
+    private readonly int _refillSize;
     private volatile bool _shutdown;
+
+    // Slots a thread takes from the shared list at once. Small stores get small batches, so
+    // idle threads cannot hoard a large share of the slots.
+    private const int MaxRefill = 32;
 
     /// <summary>Allocates every slot and starts the exporter thread.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
@@ -39,6 +45,7 @@ public sealed partial class TraceEngine : IDisposable
         _secret = BitConverter.ToUInt32(secret);
         Store = new SpanStore(_options, BitConverter.ToUInt32(secret[4..]));
         _free = new SlotFreeList(_options.MaxSpans);
+        _refillSize = Math.Clamp(_options.MaxSpans / 128, 1, MaxRefill);
         _export = new ExportLoop(this, _options);
         _export.Start();
     }
@@ -419,8 +426,8 @@ public sealed partial class TraceEngine : IDisposable
     {
         if (thread.MagazineCount == thread.Magazine.Length)
         {
-            _free.Return(thread.Magazine.AsSpan(ThreadLocalState.MagazineSize, ThreadLocalState.MagazineSize));
-            thread.MagazineCount = ThreadLocalState.MagazineSize;
+            _free.Return(thread.Magazine.AsSpan(thread.RefillSize, thread.RefillSize));
+            thread.MagazineCount = thread.RefillSize;
         }
         thread.Magazine[thread.MagazineCount++] = slot;
     }
@@ -428,7 +435,7 @@ public sealed partial class TraceEngine : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private bool Refill(ThreadLocalState thread)
     {
-        thread.MagazineCount = _free.Take(thread.Magazine.AsSpan(0, ThreadLocalState.MagazineSize));
+        thread.MagazineCount = _free.Take(thread.Magazine.AsSpan(0, thread.RefillSize));
         return thread.MagazineCount > 0;
     }
 
@@ -442,7 +449,7 @@ public sealed partial class TraceEngine : IDisposable
             if (ReferenceEquals(candidate.Engine, this))
                 return t_state = candidate;
         }
-        var state = new ThreadLocalState(this, Thread.CurrentThread, _options.QueueCapacityPerThread);
+        var state = new ThreadLocalState(this, Thread.CurrentThread, _options.QueueCapacityPerThread, _refillSize);
         others.Add(state);
         lock (_threadsLock)
             _threads = [.. _threads, state];
@@ -463,7 +470,10 @@ public sealed partial class TraceEngine : IDisposable
     internal void ForgetDeadThread(ThreadLocalState state)
     {
         lock (_threadsLock)
+        {
             _threads = Array.FindAll(_threads, s => !ReferenceEquals(s, state));
+            _retired.Add(state.Counters);
+        }
         _free.Return(state.Magazine.AsSpan(0, state.MagazineCount));
         state.MagazineCount = 0;
     }
@@ -486,28 +496,26 @@ public sealed partial class TraceEngine : IDisposable
     /// <summary>What the engine has done so far; exact once the threads that use it are quiet.</summary>
     public EngineCounters ReadCounters()
     {
-        long started = 0, finished = 0, sampledOut = 0, released = 0, noSlot = 0, queueFull = 0, afterShutdown = 0, cached = 0;
-        foreach (var state in _threads)
+        var sum = new ThreadCounters();
+        long cached = 0;
+        lock (_threadsLock)
         {
-            var c = state.Counters;
-            started += Volatile.Read(ref c.Started);
-            finished += Volatile.Read(ref c.Finished);
-            sampledOut += Volatile.Read(ref c.SampledOut);
-            released += Volatile.Read(ref c.Released);
-            noSlot += Volatile.Read(ref c.DroppedNoSlot);
-            queueFull += Volatile.Read(ref c.DroppedQueueFull);
-            afterShutdown += Volatile.Read(ref c.DroppedAfterShutdown);
-            cached += Volatile.Read(ref state.MagazineCount);
+            sum.Add(_retired);
+            foreach (var state in _threads)
+            {
+                sum.Add(state.Counters);
+                cached += Volatile.Read(ref state.MagazineCount);
+            }
         }
         return new EngineCounters
         {
-            SpansStarted = started,
-            SpansFinished = finished,
-            SpansSampledOut = sampledOut,
-            SpansReleased = released,
-            DroppedNoSlot = noSlot,
-            DroppedQueueFull = queueFull,
-            DroppedAfterShutdown = afterShutdown,
+            SpansStarted = sum.Started,
+            SpansFinished = sum.Finished,
+            SpansSampledOut = sum.SampledOut,
+            SpansReleased = sum.Released,
+            DroppedNoSlot = sum.DroppedNoSlot,
+            DroppedQueueFull = sum.DroppedQueueFull,
+            DroppedAfterShutdown = sum.DroppedAfterShutdown,
             SpansExported = _export.ExportedSpans,
             ExportFailedSpans = _export.FailedSpans,
             SlotsInUse = Store.Capacity - _free.Count - cached,

@@ -14,6 +14,10 @@ internal sealed class ExportLoop
     private readonly TraceEngine _engine;
     private readonly ISpanExporter? _exporter;
     private readonly int[] _batch;
+
+    // A full batch is not worth waiting for when finished spans already hold a good share
+    // of the slots: new spans would find none free.
+    private readonly int _exportEarlyAt;
     private readonly TimeSpan _delay;
     private readonly TimeSpan _poll;
     private readonly Thread _thread;
@@ -30,6 +34,7 @@ internal sealed class ExportLoop
         _engine = engine;
         _exporter = options.Exporter;
         _batch = new int[options.MaxExportBatchSize];
+        _exportEarlyAt = Math.Max(1, Math.Min(options.MaxExportBatchSize, options.MaxSpans / 4));
         _delay = options.ScheduleDelay;
         _poll = options.PollInterval < options.ScheduleDelay ? options.PollInterval : options.ScheduleDelay;
         _thread = new Thread(Run) { IsBackground = true, Name = "kt-exporter" };
@@ -80,7 +85,7 @@ internal sealed class ExportLoop
             long flushRequest = Volatile.Read(ref _flushRequested);
             long now = Stopwatch.GetTimestamp();
             bool due = now - lastExport >= delayTicks || flushRequest > Volatile.Read(ref _flushCompleted) || stopping;
-            if (due || Pending() >= _batch.Length)
+            if (due || Pending() >= _exportEarlyAt)
             {
                 DrainAll();
                 lastExport = now;

@@ -13,4 +13,15 @@ internal sealed class ThreadCounters
     public long DroppedNoSlot;
     public long DroppedQueueFull;
     public long DroppedAfterShutdown;
+
+    public void Add(ThreadCounters other)
+    {
+        Started += Volatile.Read(ref other.Started);
+        Finished += Volatile.Read(ref other.Finished);
+        SampledOut += Volatile.Read(ref other.SampledOut);
+        Released += Volatile.Read(ref other.Released);
+        DroppedNoSlot += Volatile.Read(ref other.DroppedNoSlot);
+        DroppedQueueFull += Volatile.Read(ref other.DroppedQueueFull);
+        DroppedAfterShutdown += Volatile.Read(ref other.DroppedAfterShutdown);
+    }
 }

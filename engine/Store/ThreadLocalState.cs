@@ -7,18 +7,19 @@ namespace Kt.Store;
 /// </summary>
 internal sealed class ThreadLocalState
 {
-    public const int MagazineSize = 32;
-
     public readonly TraceEngine Engine;
     public readonly Thread Owner;
     public readonly FinishedRing Finished;
     public readonly ThreadCounters Counters = new();
-    public readonly int[] Magazine = new int[MagazineSize * 2];
+    public readonly int[] Magazine;
+    public readonly int RefillSize;
     public int MagazineCount;
     public IdGenerator Ids = IdGenerator.Create();
 
-    public ThreadLocalState(TraceEngine engine, Thread owner, int queueCapacity)
+    public ThreadLocalState(TraceEngine engine, Thread owner, int queueCapacity, int refillSize)
     {
+        RefillSize = refillSize;
+        Magazine = new int[refillSize * 2];
         Engine = engine;
         Owner = owner;
         Finished = new FinishedRing(queueCapacity);
