@@ -460,6 +460,8 @@ public sealed partial class TraceEngine : IDisposable
 
     internal ThreadLocalState[] Threads => _threads;
 
+    internal long ExporterAllocatedBytes => _export.AllocatedBytes;
+
     internal void FreeExported(ReadOnlySpan<int> slots)
     {
         foreach (int slot in slots)

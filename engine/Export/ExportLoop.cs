@@ -28,6 +28,7 @@ internal sealed class ExportLoop
     private volatile bool _stopping;
     private long _exported;
     private long _failed;
+    private long _allocated;
 
     public ExportLoop(TraceEngine engine, EngineOptions options)
     {
@@ -43,6 +44,9 @@ internal sealed class ExportLoop
     public long ExportedSpans => Volatile.Read(ref _exported);
 
     public long FailedSpans => Volatile.Read(ref _failed);
+
+    /// <summary>Bytes the exporter thread has allocated, as of its last cycle.</summary>
+    public long AllocatedBytes => Volatile.Read(ref _allocated);
 
     public void Start() => _thread.Start();
 
@@ -104,6 +108,7 @@ internal sealed class ExportLoop
                 Clock.Refine();
                 lastRefine = now;
             }
+            Volatile.Write(ref _allocated, GC.GetAllocatedBytesForCurrentThread());
             if (stopping)
                 break;
         }

@@ -6,19 +6,6 @@ namespace Kt.Tests;
 public class SeedExampleTests
 {
     [Fact]
-    public void Global_tracer_is_a_noop_until_initialised()
-    {
-        var tracer = Tracing.Global;
-        Assert.True(tracer.IsNoop);
-        var span = tracer.StartSpan("my-span");
-        Assert.True(span.IsNoop);
-        Assert.False(span.IsRecording);
-        Assert.Equal(KtStatus.Ok, span.SetAttribute("key", "value"));
-        Assert.Equal(KtStatus.Ok, span.Finish());
-        Assert.False(span.Context.IsValid);
-    }
-
-    [Fact]
     public void New_tracer_with_sampling_rate()
     {
         using var t = new TestEngine();

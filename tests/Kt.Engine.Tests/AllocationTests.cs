@@ -1,0 +1,79 @@
+namespace Kt.Tests;
+
+/// <summary>
+/// The hot path allocates nothing: 100,000 spans with start options, 4 attributes, an event,
+/// a status and finish, sampled and unsampled, on the caller's thread and on the exporter's.
+/// A control that must allocate proves the measurement can fail.
+/// </summary>
+public class AllocationTests
+{
+    private const int Spans = 100_000;
+
+    private static void OneSpan(Tracer tracer, TraceContext context, int i)
+    {
+        var span = tracer.StartSpan(context, "GET /users/{id}", new SpanOptions
+        {
+            Kind = SpanKind.Server,
+            Attributes = [new("http.request.method", "GET"), new("url.path", "/users/42")],
+        });
+        tracer.SetActiveSpan(span, context);
+        span.SetAttribute("http.response.status_code", 200L);
+        span.SetAttribute("server.port", (long)(8000 + (i & 7)));
+        span.AddEvent("cache.miss", [new("cache.key", "users:42")]);
+        span.SetStatus(StatusCode.Error, "upstream failed");
+        span.Finish();
+    }
+
+    private static (long Caller, long Exporter, EngineCounters Counters) Measure(double rate, Action<Tracer, TraceContext, int> body, Export.ISpanExporter? spanExporter = null)
+    {
+        var options = new EngineOptions { MaxSpans = 1 << 14, QueueCapacityPerThread = 1 << 14, PollInterval = TimeSpan.FromMilliseconds(1), Exporter = spanExporter };
+        using var engine = new TraceEngine(options);
+        var tracer = engine.CreateTracer("alloc", new TracerOptions { SamplingRate = rate });
+        var context = new TraceContext();
+        for (int i = 0; i < 20_000; i++)
+            body(tracer, context, i);
+        Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(10)));
+        GC.Collect();
+        GC.Collect();
+        long exporterBefore = engine.ExporterAllocatedBytes;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < Spans; i++)
+            body(tracer, context, i);
+        long caller = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(10)));
+        Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(10)));
+        long exporter = engine.ExporterAllocatedBytes - exporterBefore;
+        return (caller, exporter, engine.ReadCounters());
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.0)]
+    public void Spans_allocate_nothing(double rate)
+    {
+        var (caller, exporter, counters) = Measure(rate, OneSpan);
+        Assert.Equal(0, counters.DroppedNoSlot);
+        Assert.Equal(0, counters.DroppedQueueFull);
+        Assert.Equal(0, caller);
+        Assert.Equal(0, exporter);
+    }
+
+    [Fact]
+    public void The_measurement_sees_an_allocation_when_there_is_one()
+    {
+        var (caller, _, _) = Measure(1.0, (tracer, context, i) =>
+        {
+            var span = tracer.StartSpan(context, "s", default);
+            span.SetAttribute("boxed", i.ToString());
+            span.Finish();
+        });
+        Assert.True(caller >= Spans * 20, $"expected the control to allocate, measured {caller} bytes");
+    }
+
+    [Fact]
+    public void The_exporter_thread_measurement_sees_an_allocating_exporter()
+    {
+        var (_, exporter, _) = Measure(1.0, OneSpan, new Export.InMemoryExporter());
+        Assert.True(exporter >= Spans * 100, $"expected the in-memory exporter to allocate, measured {exporter} bytes");
+    }
+}
