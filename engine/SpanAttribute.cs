@@ -48,16 +48,5 @@ public readonly struct SpanAttribute
     /// <summary>An array of booleans.</summary>
     public SpanAttribute(string key, bool[] value) : this(key, AttributeType.BoolArray, 0, value) { }
 
-    internal Store.ValueInput ToInput() => Type switch
-    {
-        AttributeType.String => Store.ValueInput.Of(new Store.TextInput(((string?)Reference ?? string.Empty).AsSpan())),
-        AttributeType.Int => Store.ValueInput.Of(Bits),
-        AttributeType.Double => Store.ValueInput.Of(BitConverter.Int64BitsToDouble(Bits)),
-        AttributeType.Bool => Store.ValueInput.Of(Bits != 0),
-        AttributeType.StringArray => Store.ValueInput.Of((ReadOnlySpan<string>)(string[]?)Reference),
-        AttributeType.IntArray => Store.ValueInput.Of((ReadOnlySpan<long>)(long[]?)Reference),
-        AttributeType.DoubleArray => Store.ValueInput.Of((ReadOnlySpan<double>)(double[]?)Reference),
-        AttributeType.BoolArray => Store.ValueInput.Of((ReadOnlySpan<bool>)(bool[]?)Reference),
-        _ => default,
-    };
+    internal Store.BoxedValue ToInput() => new(this);
 }

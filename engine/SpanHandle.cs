@@ -40,43 +40,43 @@ public readonly ref struct SpanHandle
 
     /// <summary>Sets a string attribute; a key set twice keeps the last value.</summary>
     public KtStatus SetAttribute(ReadOnlySpan<char> key, ReadOnlySpan<char> value) =>
-        Engine?.SetAttribute(Token, new TextInput(key), ValueInput.Of(new TextInput(value))) ?? KtStatus.Ok;
+        Engine?.SetAttribute(Token, new TextInput(key), new TextValue(new TextInput(value))) ?? KtStatus.Ok;
 
     /// <summary>Sets a string attribute from UTF-8; bad UTF-8 gives <see cref="KtStatus.InvalidArgument"/>.</summary>
     public KtStatus SetAttributeUtf8(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value) =>
-        Engine?.SetAttribute(Token, new TextInput(key), ValueInput.Of(new TextInput(value))) ?? KtStatus.Ok;
+        Engine?.SetAttribute(Token, new TextInput(key), new TextValue(new TextInput(value))) ?? KtStatus.Ok;
 
     /// <summary>Sets an integer attribute.</summary>
     public KtStatus SetAttribute(ReadOnlySpan<char> key, long value) =>
-        Engine?.SetAttribute(Token, new TextInput(key), ValueInput.Of(value)) ?? KtStatus.Ok;
+        Engine?.SetAttribute(Token, new TextInput(key), ScalarValue.Of(value)) ?? KtStatus.Ok;
 
     /// <summary>Sets an integer attribute with a UTF-8 key.</summary>
     public KtStatus SetAttributeUtf8(ReadOnlySpan<byte> key, long value) =>
-        Engine?.SetAttribute(Token, new TextInput(key), ValueInput.Of(value)) ?? KtStatus.Ok;
+        Engine?.SetAttribute(Token, new TextInput(key), ScalarValue.Of(value)) ?? KtStatus.Ok;
 
     /// <summary>Sets a float attribute.</summary>
     public KtStatus SetAttribute(ReadOnlySpan<char> key, double value) =>
-        Engine?.SetAttribute(Token, new TextInput(key), ValueInput.Of(value)) ?? KtStatus.Ok;
+        Engine?.SetAttribute(Token, new TextInput(key), ScalarValue.Of(value)) ?? KtStatus.Ok;
 
     /// <summary>Sets a boolean attribute.</summary>
     public KtStatus SetAttribute(ReadOnlySpan<char> key, bool value) =>
-        Engine?.SetAttribute(Token, new TextInput(key), ValueInput.Of(value)) ?? KtStatus.Ok;
+        Engine?.SetAttribute(Token, new TextInput(key), ScalarValue.Of(value)) ?? KtStatus.Ok;
 
     /// <summary>Sets an array-of-strings attribute.</summary>
     public KtStatus SetAttribute(ReadOnlySpan<char> key, ReadOnlySpan<string> values) =>
-        Engine?.SetAttribute(Token, new TextInput(key), ValueInput.Of(values)) ?? KtStatus.Ok;
+        Engine?.SetAttribute(Token, new TextInput(key), new StringArrayValue(values)) ?? KtStatus.Ok;
 
     /// <summary>Sets an array-of-integers attribute.</summary>
     public KtStatus SetAttribute(ReadOnlySpan<char> key, ReadOnlySpan<long> values) =>
-        Engine?.SetAttribute(Token, new TextInput(key), ValueInput.Of(values)) ?? KtStatus.Ok;
+        Engine?.SetAttribute(Token, new TextInput(key), RawArrayValue.Of(values)) ?? KtStatus.Ok;
 
     /// <summary>Sets an array-of-floats attribute.</summary>
     public KtStatus SetAttribute(ReadOnlySpan<char> key, ReadOnlySpan<double> values) =>
-        Engine?.SetAttribute(Token, new TextInput(key), ValueInput.Of(values)) ?? KtStatus.Ok;
+        Engine?.SetAttribute(Token, new TextInput(key), RawArrayValue.Of(values)) ?? KtStatus.Ok;
 
     /// <summary>Sets an array-of-booleans attribute.</summary>
     public KtStatus SetAttribute(ReadOnlySpan<char> key, ReadOnlySpan<bool> values) =>
-        Engine?.SetAttribute(Token, new TextInput(key), ValueInput.Of(values)) ?? KtStatus.Ok;
+        Engine?.SetAttribute(Token, new TextInput(key), RawArrayValue.Of(values)) ?? KtStatus.Ok;
 
     /// <summary>Sets one attribute given as a <see cref="SpanAttribute"/>.</summary>
     public KtStatus SetAttribute(in SpanAttribute attribute) =>

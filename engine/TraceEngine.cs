@@ -156,6 +156,7 @@ public sealed partial class TraceEngine : IDisposable
         if (thread.MagazineCount == 0 && !Refill(thread))
         {
             thread.Counters.DroppedNoSlot++;
+            _export.Nudge();
             return default;
         }
         int slot = thread.Magazine[--thread.MagazineCount];
@@ -248,11 +249,12 @@ public sealed partial class TraceEngine : IDisposable
             return KtStatus.Ok;
         }
         s.State = SlotState.Finished;
-        if (!thread.Finished.TryEnqueue(slot))
+        if (thread.Finished.TryEnqueue(slot, _export.NudgeAt) == 0)
         {
             thread.Counters.DroppedQueueFull++;
             s.State = SlotState.Free;
             ReturnSlot(thread, slot);
+            _export.Nudge();
         }
         return KtStatus.Ok;
     }
@@ -270,7 +272,8 @@ public sealed partial class TraceEngine : IDisposable
 
     internal KtStatus ReleaseOwned(int slot) => Release(SpanToken.Encode(slot, Store.Slots[slot].Generation, _secret));
 
-    internal KtStatus SetAttribute(long token, scoped in TextInput key, scoped in ValueInput value)
+    internal KtStatus SetAttribute<TValue>(long token, scoped in TextInput key, scoped in TValue value)
+        where TValue : IAttributeValue, allows ref struct
     {
         var status = Resolve(token, out int slot);
         if (status != KtStatus.Ok)
@@ -462,12 +465,9 @@ public sealed partial class TraceEngine : IDisposable
 
     internal long ExporterAllocatedBytes => _export.AllocatedBytes;
 
-    internal void FreeExported(ReadOnlySpan<int> slots)
-    {
-        foreach (int slot in slots)
-            Store.Slots[slot].State = SlotState.Free;
-        _free.Return(slots);
-    }
+    // The slots keep their Finished state: their generation already refuses old handles, and
+    // not writing to them spares the threads that reuse them a cache miss.
+    internal void FreeExported(ReadOnlySpan<int> slots) => _free.Return(slots);
 
     internal void ForgetDeadThread(ThreadLocalState state)
     {

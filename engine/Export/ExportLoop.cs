@@ -26,6 +26,11 @@ internal sealed class ExportLoop
     private long _flushRequested;
     private long _flushCompleted;
     private volatile bool _stopping;
+    private volatile bool _sleeping;
+
+    // While spans arrive faster than a poll interval drains them, the exporter looks again
+    // this soon, so slots come back before threads run out and reused slots are still in cache.
+    private static readonly TimeSpan BusyPoll = TimeSpan.FromMilliseconds(0.1);
     private long _exported;
     private long _failed;
     private long _allocated;
@@ -39,6 +44,19 @@ internal sealed class ExportLoop
         _delay = options.ScheduleDelay;
         _poll = options.PollInterval < options.ScheduleDelay ? options.PollInterval : options.ScheduleDelay;
         _thread = new Thread(Run) { IsBackground = true, Name = "kt-exporter" };
+    }
+
+    /// <summary>The queue length at which a finishing thread re-reads the exporter's position.</summary>
+    public int NudgeAt => _exportEarlyAt;
+
+    /// <summary>
+    /// Wakes the exporter if it sleeps. Threads call it only when they find no free slot or a
+    /// full queue, so the hot path never pays for a signal.
+    /// </summary>
+    public void Nudge()
+    {
+        if (_sleeping)
+            _wake.Set();
     }
 
     public long ExportedSpans => Volatile.Read(ref _exported);
@@ -82,14 +100,19 @@ internal sealed class ExportLoop
         long lastExport = Stopwatch.GetTimestamp();
         long lastRefine = lastExport;
         long delayTicks = (long)(_delay.TotalSeconds * Stopwatch.Frequency);
+        bool busy = false;
         while (true)
         {
-            _wake.WaitOne(_poll);
+            _sleeping = true;
+            _wake.WaitOne(busy ? BusyPoll : _poll);
+            _sleeping = false;
             bool stopping = _stopping;
             long flushRequest = Volatile.Read(ref _flushRequested);
             long now = Stopwatch.GetTimestamp();
             bool due = now - lastExport >= delayTicks || flushRequest > Volatile.Read(ref _flushCompleted) || stopping;
-            if (due || Pending() >= _exportEarlyAt)
+            int pending = Pending();
+            busy = pending >= _exportEarlyAt;
+            if (due || busy)
             {
                 DrainAll();
                 lastExport = now;

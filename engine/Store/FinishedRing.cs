@@ -26,16 +26,26 @@ internal sealed class FinishedRing
 
     public int Count => (int)(Volatile.Read(ref _positions.Tail) - Volatile.Read(ref _positions.Head));
 
-    /// <summary>Producer side.</summary>
+    /// <summary>
+    /// Producer side. Returns the queue length as the producer last knew it (it re-reads the
+    /// consumer's position only when that length reaches <paramref name="recheckAt"/> or the
+    /// capacity, so the shared line is not pulled across cores on every span), or 0 when full.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public bool TryEnqueue(int slot)
+    public int TryEnqueue(int slot, int recheckAt)
     {
         long tail = _positions.Tail;
-        if (tail - Volatile.Read(ref _positions.Head) >= Capacity)
-            return false;
+        long queued = tail - _positions.CachedHead;
+        if (queued >= recheckAt || queued >= Capacity)
+        {
+            _positions.CachedHead = Volatile.Read(ref _positions.Head);
+            queued = tail - _positions.CachedHead;
+            if (queued >= Capacity)
+                return 0;
+        }
         _items[tail & _mask] = slot;
         Volatile.Write(ref _positions.Tail, tail + 1);
-        return true;
+        return (int)queued + 1;
     }
 
     /// <summary>Consumer side: copies up to <paramref name="destination"/>.Length items.</summary>
@@ -55,6 +65,7 @@ internal sealed class FinishedRing
     private struct Positions
     {
         [FieldOffset(64)] public long Tail;
+        [FieldOffset(72)] public long CachedHead;
         [FieldOffset(128)] public long Head;
     }
 }

@@ -78,11 +78,15 @@ internal sealed class SpanStore
             var source = text.Utf16;
             if (maxCharacters < source.Length)
                 source = source[..PrefixChars(source, maxCharacters)];
-            var status = Utf8Text.FromUtf16(source, room, out written);
-            if (status == OperationStatus.InvalidData)
-                return KtStatus.InvalidArgument;
-            if (status != OperationStatus.Done)
-                return KtStatus.LimitReached;
+            written = Utf8Text.TryCopyAscii(source, room);
+            if (written < 0)
+            {
+                var status = Utf8Text.FromUtf16(source, room, out written);
+                if (status == OperationStatus.InvalidData)
+                    return KtStatus.InvalidArgument;
+                if (status != OperationStatus.Done)
+                    return KtStatus.LimitReached;
+            }
         }
         else
         {
@@ -116,8 +120,9 @@ internal sealed class SpanStore
     /// already present gets the new value, a new key is appended while under the limit, and
     /// anything that does not fit is counted in <paramref name="dropped"/>.
     /// </summary>
-    public KtStatus SetAttribute(int slot, ref SpanSlot s, Span<AttributeEntry> entries, ref ushort count, int limit,
-        ref int dropped, scoped in TextInput key, scoped in ValueInput value)
+    public KtStatus SetAttribute<TValue>(int slot, ref SpanSlot s, Span<AttributeEntry> entries, ref ushort count, int limit,
+        ref int dropped, scoped in TextInput key, scoped in TValue value)
+        where TValue : IAttributeValue, allows ref struct
     {
         int mark = s.ArenaUsed;
         var status = AppendText(slot, ref s, key, int.MaxValue, out var keyRef);
@@ -129,7 +134,6 @@ internal sealed class SpanStore
         {
             s.ArenaUsed = mark;
             keyRef = entries[index].Key;
-            mark = s.ArenaUsed;
         }
         else if (count >= limit || count >= entries.Length)
         {
@@ -138,10 +142,12 @@ internal sealed class SpanStore
             return KtStatus.LimitReached;
         }
 
-        status = AppendValue(slot, ref s, value, out var entry);
+        int valueMark = s.ArenaUsed;
+        AttributeEntry entry = default;
+        status = value.WriteTo(this, slot, ref s, ref entry);
         if (status != KtStatus.Ok)
         {
-            s.ArenaUsed = mark;
+            s.ArenaUsed = index >= 0 ? valueMark : mark;
             return Dropped(status, ref dropped);
         }
         entry.Key = keyRef;
@@ -166,6 +172,8 @@ internal sealed class SpanStore
 
     private int Find(ReadOnlySpan<AttributeEntry> entries, StringRef key)
     {
+        if (entries.IsEmpty)
+            return -1;
         var wanted = Text(key);
         for (int i = 0; i < entries.Length; i++)
         {
@@ -173,54 +181,6 @@ internal sealed class SpanStore
                 return i;
         }
         return -1;
-    }
-
-    private KtStatus AppendValue(int slot, ref SpanSlot s, scoped in ValueInput value, out AttributeEntry entry)
-    {
-        entry = default;
-        entry.Type = value.Type;
-        switch (value.Type)
-        {
-            case AttributeType.String:
-            {
-                var status = AppendText(slot, ref s, value.Text, ValueLengthLimit, out var text);
-                entry.Value = text.Offset;
-                entry.Length = text.Length;
-                return status;
-            }
-            case AttributeType.Int or AttributeType.Double or AttributeType.Bool:
-                entry.Value = value.Bits;
-                return KtStatus.Ok;
-            case AttributeType.IntArray or AttributeType.DoubleArray or AttributeType.BoolArray:
-            {
-                if (!AppendBytes(slot, ref s, value.Raw, out var raw))
-                    return KtStatus.LimitReached;
-                entry.Value = raw.Offset;
-                entry.Length = (int)value.Bits;
-                return KtStatus.Ok;
-            }
-            case AttributeType.StringArray:
-                return AppendStrings(slot, ref s, value.Strings, ref entry);
-            default:
-                return KtStatus.InvalidArgument;
-        }
-    }
-
-    private KtStatus AppendStrings(int slot, ref SpanSlot s, ReadOnlySpan<string> strings, ref AttributeEntry entry)
-    {
-        entry.Value = slot * BytesPerSpan + s.ArenaUsed;
-        entry.Length = strings.Length;
-        Span<byte> length = stackalloc byte[4];
-        foreach (var item in strings)
-        {
-            if (!AppendBytes(slot, ref s, length, out var lengthRef))
-                return KtStatus.LimitReached;
-            var status = AppendText(slot, ref s, new TextInput((item ?? string.Empty).AsSpan()), ValueLengthLimit, out var text);
-            if (status != KtStatus.Ok)
-                return status;
-            Unsafe.WriteUnaligned(ref Arena[lengthRef.Offset], text.Length);
-        }
-        return KtStatus.Ok;
     }
 
     // Counts scalar values, so a surrogate pair is one character, as OpenTelemetry counts them.

@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -12,6 +14,29 @@ internal static class Utf8Text
     {
         var status = Utf8.FromUtf16(source, destination, out _, out written, replaceInvalidSequences: false);
         return status;
+    }
+
+    /// <summary>
+    /// Copies ASCII text: the names and keys of a hot path nearly always are, and narrowing
+    /// them costs a fraction of general transcoding. -1 when the text is not ASCII or does not fit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int TryCopyAscii(ReadOnlySpan<char> source, Span<byte> destination)
+    {
+        if (source.Length > destination.Length)
+            return -1;
+        if (source.Length >= 8)
+            return Ascii.FromUtf16(source, destination, out int written) == OperationStatus.Done ? written : -1;
+        ref char from = ref MemoryMarshal.GetReference(source);
+        ref byte to = ref MemoryMarshal.GetReference(destination);
+        for (int i = 0; i < source.Length; i++)
+        {
+            char c = Unsafe.Add(ref from, i);
+            if (c > 0x7F)
+                return -1;
+            Unsafe.Add(ref to, i) = (byte)c;
+        }
+        return source.Length;
     }
 
     /// <summary>Whether the bytes are well-formed UTF-8.</summary>
