@@ -144,10 +144,12 @@ Task("Bench")
     if (!FileExists(benchProject))
         throw new CakeException($"Benchmark project {benchProject} does not exist yet.");
     var artifacts = MakeAbsolute(benchArtifacts);
-    var args = new ProcessArgumentBuilder()
-        .Append("--filter").AppendQuoted("*")
-        .Append("--artifacts").AppendQuoted(artifacts.FullPath);
+    CleanDirectory($"{artifacts}/results");
     var extra = Argument("bench-args", "");
+    var args = new ProcessArgumentBuilder().Append("--artifacts").AppendQuoted(artifacts.FullPath);
+    // Every suite unless the extra arguments choose some.
+    if (!System.Text.RegularExpressions.Regex.IsMatch(extra, @"(^|\s)(--filter|-f)(\s|=|$)"))
+        args.Append("--filter").AppendQuoted("*");
     if (!string.IsNullOrWhiteSpace(extra)) args.Append(extra);
 
     DotNetRun(benchProject.Path.FullPath, args, new DotNetRunSettings { Configuration = configuration });

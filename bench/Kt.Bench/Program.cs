@@ -12,7 +12,6 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        args = MergeFilters(args);
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, CreateConfig(args));
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }
@@ -55,43 +54,5 @@ public static class Program
                 .AsDefault());
         }
         return config;
-    }
-
-    /// <summary>
-    /// Folds repeated <c>--filter</c>/<c>-f</c> options into one, which BenchmarkDotNet's parser
-    /// refuses ("Option 'f, filter' is defined multiple times"). The Bench target passes
-    /// <c>--filter '*'</c> and then whatever --bench-args holds, so
-    /// <c>--bench-args="--filter *StartFinish*"</c> gives two; a <c>*</c> next to narrower
-    /// patterns would select everything again, so it is dropped when other patterns are given.
-    /// </summary>
-    internal static string[] MergeFilters(string[] args)
-    {
-        var patterns = new List<string>();
-        var rest = new List<string>();
-        int filterOptions = 0;
-        for (int i = 0; i < args.Length; i++)
-        {
-            string arg = args[i];
-            if (arg is "-f" or "--filter")
-            {
-                filterOptions++;
-                while (i + 1 < args.Length && !args[i + 1].StartsWith('-'))
-                    patterns.Add(args[++i]);
-            }
-            else if (arg.StartsWith("--filter=", StringComparison.Ordinal))
-            {
-                filterOptions++;
-                patterns.Add(arg["--filter=".Length..]);
-            }
-            else
-            {
-                rest.Add(arg);
-            }
-        }
-        if (filterOptions < 2)
-            return args;
-        if (patterns.Any(p => p != "*"))
-            patterns.RemoveAll(p => p == "*");
-        return [.. rest, "--filter", .. patterns.Distinct()];
     }
 }

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
+using Kt.Timing;
 
 // One class per scenario, each with the same five methods, so every scenario's report
 // (Kt.Bench.<Scenario>-report-github.md) is one five-row table: Noop (baseline),
-// TwoClockReads, Kt, Activity, OpenTelemetry. The Activity and OpenTelemetry methods make
+// TwoClockReads, TwoKtClockReads, Kt, Activity, OpenTelemetry. The Activity and OpenTelemetry methods make
 // the same calls on different ActivitySources (see TracingBenchmark).
 
 namespace Kt.Bench;
@@ -24,6 +25,14 @@ public class StartFinish : TracingBenchmark
     {
         long start = Stopwatch.GetTimestamp();
         return Stopwatch.GetTimestamp() - start;
+    }
+
+    /// <summary>kt's own floor: its clock (the TSC where invariant) read twice.</summary>
+    [Benchmark]
+    public long TwoKtClockReads()
+    {
+        long start = Clock.Now();
+        return Clock.Now() - start;
     }
 
     [Benchmark]
@@ -66,6 +75,14 @@ public class TwoAttributes : TracingBenchmark
     {
         long start = Stopwatch.GetTimestamp();
         return Stopwatch.GetTimestamp() - start;
+    }
+
+    /// <summary>kt's own floor: its clock (the TSC where invariant) read twice.</summary>
+    [Benchmark]
+    public long TwoKtClockReads()
+    {
+        long start = Clock.Now();
+        return Clock.Now() - start;
     }
 
     [Benchmark]
@@ -122,6 +139,14 @@ public class ThreeNested : TracingBenchmark
         return Stopwatch.GetTimestamp() - start;
     }
 
+    /// <summary>kt's own floor: its clock (the TSC where invariant) read twice.</summary>
+    [Benchmark]
+    public long TwoKtClockReads()
+    {
+        long start = Clock.Now();
+        return Clock.Now() - start;
+    }
+
     [Benchmark]
     public KtStatus Kt()
     {
@@ -173,6 +198,14 @@ public class OneEvent : TracingBenchmark
     {
         long start = Stopwatch.GetTimestamp();
         return Stopwatch.GetTimestamp() - start;
+    }
+
+    /// <summary>kt's own floor: its clock (the TSC where invariant) read twice.</summary>
+    [Benchmark]
+    public long TwoKtClockReads()
+    {
+        long start = Clock.Now();
+        return Clock.Now() - start;
     }
 
     [Benchmark]
