@@ -357,7 +357,7 @@ public sealed partial class TraceEngine : IDisposable
             return KtStatus.Ok;
         s.Status = code;
         s.StatusMessage = default;
-        bool hasMessage = message.IsUtf16 ? !message.Utf16.IsEmpty : !message.Utf8.IsEmpty;
+        bool hasMessage = !message.IsEmpty;
         if (code == StatusCode.Error && hasMessage)
             return Store.AppendText(slot, ref s, message, Store.ValueLengthLimit, out s.StatusMessage);
         return KtStatus.Ok;

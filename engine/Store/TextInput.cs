@@ -1,21 +1,36 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Kt.Store;
 
-/// <summary>A caller's string, either UTF-8 or UTF-16, not yet copied.</summary>
+/// <summary>
+/// A caller's string, UTF-8 or UTF-16, not yet copied. Kept to a reference, a length and a
+/// flag (16 bytes) so it travels in registers: a pair of spans would be copied through the
+/// stack on every call of the hot path.
+/// </summary>
 internal readonly ref struct TextInput
 {
-    public readonly ReadOnlySpan<byte> Utf8;
-    public readonly ReadOnlySpan<char> Utf16;
+    private readonly ref byte _start;
+    private readonly int _length;
     public readonly bool IsUtf16;
 
     public TextInput(ReadOnlySpan<byte> utf8)
     {
-        Utf8 = utf8;
+        _start = ref MemoryMarshal.GetReference(utf8);
+        _length = utf8.Length;
         IsUtf16 = false;
     }
 
     public TextInput(ReadOnlySpan<char> utf16)
     {
-        Utf16 = utf16;
+        _start = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(utf16));
+        _length = utf16.Length;
         IsUtf16 = true;
     }
+
+    public bool IsEmpty => _length == 0;
+
+    public ReadOnlySpan<byte> Utf8 => IsUtf16 ? default : MemoryMarshal.CreateReadOnlySpan(ref _start, _length);
+
+    public ReadOnlySpan<char> Utf16 => IsUtf16 ? MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<byte, char>(ref _start), _length) : default;
 }
