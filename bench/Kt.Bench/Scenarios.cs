@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using Kt.Timing;
 
-// One class per scenario, each with the same five methods, so every scenario's report
-// (Kt.Bench.<Scenario>-report-github.md) is one five-row table: Noop (baseline),
-// TwoClockReads, TwoKtClockReads, Kt, Activity, OpenTelemetry. The Activity and OpenTelemetry methods make
-// the same calls on different ActivitySources (see TracingBenchmark).
+// One class per scenario, each with the same four implementations (Noop as the baseline, Kt,
+// Activity, OpenTelemetry) beside the two clock floors it inherits from TracingBenchmark, so
+// every scenario's report (Kt.Bench.<Scenario>-report-github.md) is one six-row table. The
+// Activity and OpenTelemetry methods make the same calls on different ActivitySources.
 
 namespace Kt.Bench;
 
@@ -17,22 +16,6 @@ public class StartFinish : TracingBenchmark
     {
         var span = NoopTracer.StartSpan(KtContext, "GET /items/{id}", new SpanOptions { Kind = SpanKind.Server });
         return span.Finish();
-    }
-
-    /// <summary>The clock floor: a span takes a start and an end timestamp.</summary>
-    [Benchmark]
-    public long TwoClockReads()
-    {
-        long start = Stopwatch.GetTimestamp();
-        return Stopwatch.GetTimestamp() - start;
-    }
-
-    /// <summary>kt's own floor: its clock (the TSC where invariant) read twice.</summary>
-    [Benchmark]
-    public long TwoKtClockReads()
-    {
-        long start = Clock.Now();
-        return Clock.Now() - start;
     }
 
     [Benchmark]
@@ -67,22 +50,6 @@ public class TwoAttributes : TracingBenchmark
         span.SetAttribute("http.request.method", "GET");
         span.SetAttribute("http.response.status_code", 200);
         return span.Finish();
-    }
-
-    /// <summary>Not a like-for-like floor here: only the two timestamps a span needs.</summary>
-    [Benchmark]
-    public long TwoClockReads()
-    {
-        long start = Stopwatch.GetTimestamp();
-        return Stopwatch.GetTimestamp() - start;
-    }
-
-    /// <summary>kt's own floor: its clock (the TSC where invariant) read twice.</summary>
-    [Benchmark]
-    public long TwoKtClockReads()
-    {
-        long start = Clock.Now();
-        return Clock.Now() - start;
     }
 
     [Benchmark]
@@ -131,22 +98,6 @@ public class ThreeNested : TracingBenchmark
         return root.Finish();
     }
 
-    /// <summary>Not a like-for-like floor here: three spans would need six timestamps.</summary>
-    [Benchmark]
-    public long TwoClockReads()
-    {
-        long start = Stopwatch.GetTimestamp();
-        return Stopwatch.GetTimestamp() - start;
-    }
-
-    /// <summary>kt's own floor: its clock (the TSC where invariant) read twice.</summary>
-    [Benchmark]
-    public long TwoKtClockReads()
-    {
-        long start = Clock.Now();
-        return Clock.Now() - start;
-    }
-
     [Benchmark]
     public KtStatus Kt()
     {
@@ -190,22 +141,6 @@ public class OneEvent : TracingBenchmark
         var span = NoopTracer.StartSpan(KtContext, "GET /items/{id}", new SpanOptions { Kind = SpanKind.Server });
         span.AddEvent("cache.miss");
         return span.Finish();
-    }
-
-    /// <summary>Not a like-for-like floor here: an event needs a third timestamp.</summary>
-    [Benchmark]
-    public long TwoClockReads()
-    {
-        long start = Stopwatch.GetTimestamp();
-        return Stopwatch.GetTimestamp() - start;
-    }
-
-    /// <summary>kt's own floor: its clock (the TSC where invariant) read twice.</summary>
-    [Benchmark]
-    public long TwoKtClockReads()
-    {
-        long start = Clock.Now();
-        return Clock.Now() - start;
     }
 
     [Benchmark]

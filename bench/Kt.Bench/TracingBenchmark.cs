@@ -34,6 +34,22 @@ public abstract class TracingBenchmark
     protected ActivitySource OtelSource = null!;
     private TracerProvider? _tracerProvider;
 
+    /// <summary>The floor of an ordinary clock: a span takes a start and an end timestamp.</summary>
+    [Benchmark]
+    public long TwoClockReads()
+    {
+        long start = Stopwatch.GetTimestamp();
+        return Stopwatch.GetTimestamp() - start;
+    }
+
+    /// <summary>kt's own floor: its clock (the TSC where it is invariant) read twice.</summary>
+    [Benchmark]
+    public long TwoKtClockReads()
+    {
+        long start = Kt.Timing.Clock.Now();
+        return Kt.Timing.Clock.Now() - start;
+    }
+
     [GlobalSetup(Target = "Noop")]
     public void SetupNoop()
     {

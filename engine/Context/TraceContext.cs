@@ -47,41 +47,34 @@ public sealed class TraceContext
     /// </summary>
     public PropagationStatus Extract(ReadOnlySpan<byte> traceparent, ReadOnlySpan<byte> tracestate = default)
     {
-        RemoteParent = default;
-        _traceStateLength = 0;
-        var status = Traceparent.TryParse(traceparent, out var parent);
-        if (status != PropagationStatus.Ok)
-            return status;
-        RemoteParent = parent;
-        SetTraceState(tracestate);
-        return PropagationStatus.Ok;
+        var status = Accept(Traceparent.TryParse(traceparent, out var parent), parent);
+        if (status == PropagationStatus.Ok && !tracestate.IsEmpty && Tracestate.Validate(tracestate) == PropagationStatus.Ok)
+        {
+            _traceStateLength = Tracestate.TruncatedLength(tracestate);
+            tracestate[.._traceStateLength].CopyTo(_traceState);
+        }
+        return status;
     }
 
     /// <summary>Takes the parent from W3C headers given as text; see the UTF-8 overload.</summary>
     public PropagationStatus Extract(ReadOnlySpan<char> traceparent, ReadOnlySpan<char> tracestate = default)
     {
-        RemoteParent = default;
-        _traceStateLength = 0;
-        var status = Traceparent.TryParse(traceparent, out var parent);
-        if (status != PropagationStatus.Ok)
-            return status;
-        RemoteParent = parent;
-        if (tracestate.IsEmpty || Tracestate.Validate(tracestate) != PropagationStatus.Ok)
-            return PropagationStatus.Ok;
-        int length = Tracestate.TruncatedLength(tracestate);
-        for (int i = 0; i < length; i++)
-            _traceState[i] = (byte)tracestate[i];
-        _traceStateLength = length;
-        return PropagationStatus.Ok;
+        var status = Accept(Traceparent.TryParse(traceparent, out var parent), parent);
+        if (status == PropagationStatus.Ok && !tracestate.IsEmpty && Tracestate.Validate(tracestate) == PropagationStatus.Ok)
+        {
+            // Validate has checked that every character is ASCII.
+            _traceStateLength = Tracestate.TruncatedLength(tracestate);
+            for (int i = 0; i < _traceStateLength; i++)
+                _traceState[i] = (byte)tracestate[i];
+        }
+        return status;
     }
 
-    private void SetTraceState(ReadOnlySpan<byte> tracestate)
+    private PropagationStatus Accept(PropagationStatus status, SpanContext parent)
     {
-        if (tracestate.IsEmpty || Tracestate.Validate(tracestate) != PropagationStatus.Ok)
-            return;
-        int length = Tracestate.TruncatedLength(tracestate);
-        tracestate[..length].CopyTo(_traceState);
-        _traceStateLength = length;
+        RemoteParent = status == PropagationStatus.Ok ? parent : default;
+        _traceStateLength = 0;
+        return status;
     }
 
     /// <summary>Releases every span started in this context that has not ended, and forgets the active spans and the remote parent.</summary>
