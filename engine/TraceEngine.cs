@@ -249,7 +249,7 @@ public sealed partial class TraceEngine : IDisposable
             return KtStatus.Ok;
         }
         s.State = SlotState.Finished;
-        if (thread.Finished.TryEnqueue(slot, _export.NudgeAt) == 0)
+        if (thread.Finished.TryEnqueue(slot, _export.QueueRecheckAt) == 0)
         {
             thread.Counters.DroppedQueueFull++;
             s.State = SlotState.Free;

@@ -39,7 +39,7 @@ public sealed record EngineOptions
     /// <summary>OpenTelemetry's span limits.</summary>
     public SpanLimits Limits { get; init; } = new();
 
-    /// <summary>Where finished spans go; null keeps them in memory for <see cref="Export.InMemoryExporter"/>-style reading.</summary>
+    /// <summary>Where finished spans go. Null sends them nowhere: they are counted as exported and their slots freed.</summary>
     public Export.ISpanExporter? Exporter { get; init; }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting out of range.</summary>

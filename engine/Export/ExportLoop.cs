@@ -26,11 +26,8 @@ internal sealed class ExportLoop
     private long _flushRequested;
     private long _flushCompleted;
     private volatile bool _stopping;
-    private volatile bool _sleeping;
+    private int _sleeping;
 
-    // While spans arrive faster than a poll interval drains them, the exporter looks again
-    // this soon, so slots come back before threads run out and reused slots are still in cache.
-    private static readonly TimeSpan BusyPoll = TimeSpan.FromMilliseconds(0.1);
     private long _exported;
     private long _failed;
     private long _allocated;
@@ -46,8 +43,8 @@ internal sealed class ExportLoop
         _thread = new Thread(Run) { IsBackground = true, Name = "kt-exporter" };
     }
 
-    /// <summary>The queue length at which a finishing thread re-reads the exporter's position.</summary>
-    public int NudgeAt => _exportEarlyAt;
+    /// <summary>The queue length at which a finishing thread re-reads how far the exporter has drained its ring.</summary>
+    public int QueueRecheckAt => _exportEarlyAt;
 
     /// <summary>
     /// Wakes the exporter if it sleeps. Threads call it only when they find no free slot or a
@@ -55,7 +52,8 @@ internal sealed class ExportLoop
     /// </summary>
     public void Nudge()
     {
-        if (_sleeping)
+        // One signal per sleep, however many threads find the slots gone at once.
+        if (Volatile.Read(ref _sleeping) == 1 && Interlocked.Exchange(ref _sleeping, 0) == 1)
             _wake.Set();
     }
 
@@ -100,19 +98,16 @@ internal sealed class ExportLoop
         long lastExport = Stopwatch.GetTimestamp();
         long lastRefine = lastExport;
         long delayTicks = (long)(_delay.TotalSeconds * Stopwatch.Frequency);
-        bool busy = false;
         while (true)
         {
-            _sleeping = true;
-            _wake.WaitOne(busy ? BusyPoll : _poll);
-            _sleeping = false;
+            Volatile.Write(ref _sleeping, 1);
+            _wake.WaitOne(_poll);
+            Volatile.Write(ref _sleeping, 0);
             bool stopping = _stopping;
             long flushRequest = Volatile.Read(ref _flushRequested);
             long now = Stopwatch.GetTimestamp();
             bool due = now - lastExport >= delayTicks || flushRequest > Volatile.Read(ref _flushCompleted) || stopping;
-            int pending = Pending();
-            busy = pending >= _exportEarlyAt;
-            if (due || busy)
+            if (due || Pending() >= _exportEarlyAt)
             {
                 DrainAll();
                 lastExport = now;

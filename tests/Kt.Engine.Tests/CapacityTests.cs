@@ -53,6 +53,26 @@ public class CapacityTests
     }
 
     [Fact]
+    public void Running_out_of_slots_wakes_a_sleeping_exporter_to_free_them()
+    {
+        var options = new EngineOptions { MaxSpans = 64, ScheduleDelay = TimeSpan.FromHours(1), PollInterval = TimeSpan.FromHours(1) };
+        using var t = new TestEngine(options);
+        var tracer = t.Engine.CreateTracer("kt");
+        for (int i = 0; i < 64; i++)
+            tracer.StartSpan(null, "s", default).Finish();
+        Assert.True(tracer.StartSpan(null, "refused", default).IsNoop);
+
+        // The refused start woke the exporter; without that, the slots would come back in an hour.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        SpanHandle span;
+        while ((span = tracer.StartSpan(null, "after", default)).IsNoop && DateTime.UtcNow < deadline)
+            Thread.Sleep(1);
+        Assert.True(span.IsRecording);
+        span.Finish();
+        Assert.Equal(64, t.Engine.ReadCounters().SpansExported);
+    }
+
+    [Fact]
     public void After_shutdown_spans_are_noops_and_late_finishes_are_counted()
     {
         var t = new TestEngine();
