@@ -127,6 +127,7 @@ public sealed partial class TraceEngine : IDisposable
             hasParent = parentRemote;
         }
 
+        ulong spanId;
         if (parentSlot >= 0)
         {
             ref var p = ref Store.Slots[parentSlot];
@@ -134,6 +135,7 @@ public sealed partial class TraceEngine : IDisposable
             traceLow = p.TraceLow;
             parentSpanId = p.SpanId;
             parentFlags = p.Flags;
+            spanId = thread.Ids.NextSpanId();
         }
         else if (parentRemote)
         {
@@ -142,11 +144,11 @@ public sealed partial class TraceEngine : IDisposable
             traceLow = remote.TraceId.Low;
             parentSpanId = remote.SpanId.Value;
             parentFlags = remote.Flags;
+            spanId = thread.Ids.NextSpanId();
         }
         else
         {
-            traceHigh = thread.Ids.NextNonZero();
-            traceLow = thread.Ids.Next();
+            spanId = thread.Ids.NextRootIds(out traceHigh, out traceLow);
             parentFlags = TraceFlags.Random;
         }
 
@@ -173,7 +175,7 @@ public sealed partial class TraceEngine : IDisposable
         s.ArenaUsed = 0;
         s.TraceHigh = traceHigh;
         s.TraceLow = traceLow;
-        s.SpanId = thread.Ids.NextNonZero();
+        s.SpanId = spanId;
         s.ParentSpanId = parentSpanId;
         s.ParentIsRemote = parentRemote;
         s.ParentToken = parentToken;

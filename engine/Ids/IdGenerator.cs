@@ -4,12 +4,16 @@ using System.Security.Cryptography;
 namespace Kt;
 
 /// <summary>
-/// wyrand: one multiply per 64 random bits. Each thread owns one, seeded from the OS and
-/// reseeded when <see cref="ForkEpoch"/> says the process forked, so that a child never
-/// repeats its parent's ids.
+/// wyrand: one 64x64-bit multiply per 64 random bits. Each thread owns one, seeded from the
+/// OS and reseeded when <see cref="ForkEpoch"/> says the process forked, so that a child never
+/// repeats its parent's ids. Callers draw all the ids of a span in one go, so the state is
+/// loaded and stored once and the fork check made once.
 /// </summary>
 internal struct IdGenerator
 {
+    private const ulong Increment = 0xa0761d6478bd642fUL;
+    private const ulong Mixer = 0xe7037ed1a0b428dbUL;
+
     private ulong _state;
     private int _epoch;
 
@@ -20,24 +24,55 @@ internal struct IdGenerator
         return generator;
     }
 
+    /// <summary>A span id, never zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong NextSpanId()
+    {
+        if (_epoch != ForkEpoch.Current)
+            Reseed();
+        ulong state = _state;
+        ulong id = NonZero(ref state);
+        _state = state;
+        return id;
+    }
+
+    /// <summary>A trace id (never all zero) and a span id (never zero) for a new root.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ulong NextRootIds(out ulong traceHigh, out ulong traceLow)
+    {
+        if (_epoch != ForkEpoch.Current)
+            Reseed();
+        ulong state = _state;
+        traceHigh = NonZero(ref state);
+        traceLow = Mix(ref state);
+        ulong id = NonZero(ref state);
+        _state = state;
+        return id;
+    }
+
+    /// <summary>The next 64 random bits; tests use it to compare sequences.</summary>
     public ulong Next()
     {
         if (_epoch != ForkEpoch.Current)
             Reseed();
-        _state += 0xa0761d6478bd642fUL;
-        var product = Math.BigMul(_state, _state ^ 0xe7037ed1a0b428dbUL, out ulong low);
-        return product ^ low;
+        return Mix(ref _state);
     }
 
-    /// <summary>A random value that is never zero, as W3C ids require.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong NextNonZero()
+    private static ulong Mix(ref ulong state)
+    {
+        state += Increment;
+        UInt128 product = (UInt128)state * (state ^ Mixer);
+        return (ulong)(product >> 64) ^ (ulong)product;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong NonZero(ref ulong state)
     {
         ulong value;
         do
         {
-            value = Next();
+            value = Mix(ref state);
         }
         while (value == 0);
         return value;

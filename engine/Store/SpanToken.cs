@@ -27,9 +27,8 @@ internal static class SpanToken
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte Check(int slot, uint generation, uint secret)
     {
-        uint h = ((uint)slot * 0x9E3779B1u) ^ (generation * 0x85EBCA77u) ^ secret;
-        h ^= h >> 15;
-        h *= 0x2C1B3C6Du;
-        return (byte)(h >> 24);
+        // Two independent multiplies: a keyed check, not a cryptographic one; a random value
+        // passes it one time in 256, and must then also name a live slot and its generation.
+        return (byte)((((uint)slot * 0x9E3779B1u) ^ (generation * 0x85EBCA77u) ^ secret) >> 24);
     }
 }

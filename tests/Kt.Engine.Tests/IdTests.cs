@@ -29,6 +29,7 @@ public class IdTests
         var a = IdGenerator.Create();
         var copy = a;
         Assert.Equal(a.Next(), copy.Next());
+        Assert.Equal(a.NextSpanId(), copy.NextSpanId());
 
         // A forked child starts with a byte-for-byte copy of its parent's generator.
         var parent = IdGenerator.Create();
