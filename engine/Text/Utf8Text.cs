@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text;
 using System.Text.Unicode;
 
@@ -23,20 +24,37 @@ internal static class Utf8Text
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int TryCopyAscii(ReadOnlySpan<char> source, Span<byte> destination)
     {
-        if (source.Length > destination.Length)
+        int length = source.Length;
+        if (length > destination.Length)
             return -1;
-        if (source.Length >= 8)
-            return Ascii.FromUtf16(source, destination, out int written) == OperationStatus.Done ? written : -1;
-        ref char from = ref MemoryMarshal.GetReference(source);
+        ref ushort from = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(source));
         ref byte to = ref MemoryMarshal.GetReference(destination);
-        for (int i = 0; i < source.Length; i++)
+        var nonAscii = Vector128.Create((ushort)0xFF80);
+        int i = 0;
+        for (; i + 16 <= length; i += 16)
         {
-            char c = Unsafe.Add(ref from, i);
+            var low = Vector128.LoadUnsafe(ref from, (nuint)i);
+            var high = Vector128.LoadUnsafe(ref from, (nuint)(i + 8));
+            if (((low | high) & nonAscii) != Vector128<ushort>.Zero)
+                return -1;
+            Vector128.Narrow(low, high).StoreUnsafe(ref to, (nuint)i);
+        }
+        if (i + 8 <= length)
+        {
+            var eight = Vector128.LoadUnsafe(ref from, (nuint)i);
+            if ((eight & nonAscii) != Vector128<ushort>.Zero)
+                return -1;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, i), Vector128.Narrow(eight, eight).AsUInt64().ToScalar());
+            i += 8;
+        }
+        for (; i < length; i++)
+        {
+            ushort c = Unsafe.Add(ref from, i);
             if (c > 0x7F)
                 return -1;
             Unsafe.Add(ref to, i) = (byte)c;
         }
-        return source.Length;
+        return length;
     }
 
     /// <summary>Whether the bytes are well-formed UTF-8.</summary>
