@@ -11,7 +11,7 @@ namespace Kt;
 /// One tracing engine: the span store, its free slots, the finished queues and the exporter
 /// thread. A process usually has one (see <see cref="Tracing"/>); tests may make several.
 /// </summary>
-public sealed partial class TraceEngine : IDisposable
+public sealed class TraceEngine : IDisposable
 {
     [ThreadStatic] private static ThreadLocalState? t_state;
     [ThreadStatic] private static List<ThreadLocalState>? t_otherStates;
@@ -100,6 +100,8 @@ public sealed partial class TraceEngine : IDisposable
             return default;
         if ((uint)options.Kind > (uint)SpanKind.Consumer)
             ThrowHelper.KindOutOfRange(options.Kind);
+        if (options.StartTimeUnixNanoseconds < 0)
+            ThrowHelper.NegativeStartTime(options.StartTimeUnixNanoseconds);
         var thread = CurrentThread();
 
         ulong traceHigh, traceLow;
@@ -532,6 +534,10 @@ public sealed partial class TraceEngine : IDisposable
         [DoesNotReturn]
         public static void KindOutOfRange(SpanKind kind) =>
             throw new ArgumentOutOfRangeException("options.Kind", kind, "span_kind must be 0 to 5");
+
+        [DoesNotReturn]
+        public static void NegativeStartTime(long time) =>
+            throw new ArgumentOutOfRangeException("options.StartTimeUnixNanoseconds", time, "start_time_ns must not be negative");
 
         [DoesNotReturn]
         public static void BadName() =>

@@ -113,11 +113,13 @@ public class EventLinkStatusTests
     }
 
     [Fact]
-    public void A_bad_span_kind_is_refused()
+    public void A_bad_span_kind_or_start_time_is_refused()
     {
         using var t = new TestEngine();
         var tracer = t.Engine.CreateTracer("kt");
         Assert.Throws<ArgumentOutOfRangeException>(() => { tracer.StartSpan(null, "s", new SpanOptions { Kind = (SpanKind)6 }); });
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => { tracer.StartSpan(null, "s", new SpanOptions { StartTimeUnixNanoseconds = -1 }); });
+        Assert.Contains("start_time_ns", e.Message);
         Assert.Equal(0, t.Engine.ReadCounters().SlotsInUse);
     }
 
