@@ -57,9 +57,20 @@ public sealed record EngineOptions
             throw new ArgumentException($"{nameof(ScheduleDelay)} must be positive, got {ScheduleDelay}", nameof(ScheduleDelay));
         if (PollInterval <= TimeSpan.Zero)
             throw new ArgumentException($"{nameof(PollInterval)} must be positive, got {PollInterval}", nameof(PollInterval));
-        if ((long)MaxSpans * BytesPerSpan > Array.MaxLength)
-            throw new ArgumentException($"{nameof(MaxSpans)} x {nameof(BytesPerSpan)} = {(long)MaxSpans * BytesPerSpan} bytes is more than one array can hold", nameof(BytesPerSpan));
+        Fits(BytesPerSpan, nameof(BytesPerSpan));
+        Fits(AttributesPerSpan, nameof(AttributesPerSpan));
+        Fits(EventsPerSpan, nameof(EventsPerSpan));
+        Fits(LinksPerSpan, nameof(LinksPerSpan));
+        Fits(EventAndLinkAttributesPerSpan, nameof(EventAndLinkAttributesPerSpan));
         Limits.Validate();
+    }
+
+    // Offsets into the store are 32-bit: every per-span amount times MaxSpans must fit.
+    private void Fits(int perSpan, string name)
+    {
+        long total = (long)MaxSpans * perSpan;
+        if (total > Array.MaxLength)
+            throw new ArgumentException($"{nameof(MaxSpans)} x {name} = {total} is more than the store can address", name);
     }
 
     private static void Range(int value, int min, int max, string name)

@@ -11,13 +11,14 @@ namespace Kt.Store;
 /// </summary>
 internal sealed class SpanStore
 {
-    public readonly SpanSlot[] Slots;
-    public readonly AttributeEntry[] Attributes;
-    public readonly EventEntry[] Events;
-    public readonly LinkEntry[] Links;
-    public readonly AttributeEntry[] ExtraAttributes;
-    public readonly byte[] Arena;
+    public readonly NativeArray<SpanSlot> Slots;
+    public readonly NativeArray<AttributeEntry> Attributes;
+    public readonly NativeArray<EventEntry> Events;
+    public readonly NativeArray<LinkEntry> Links;
+    public readonly NativeArray<AttributeEntry> ExtraAttributes;
+    public readonly NativeArray<byte> Arena;
     public readonly TraceContext?[] Owners;
+    private readonly NativeRegion _memory;
 
     public readonly int AttributesPerSpan;
     public readonly int EventsPerSpan;
@@ -35,17 +36,26 @@ internal sealed class SpanStore
     public SpanStore(EngineOptions options, uint firstGeneration)
     {
         int n = options.MaxSpans;
-        Slots = new SpanSlot[n];
         AttributesPerSpan = options.AttributesPerSpan;
         EventsPerSpan = options.EventsPerSpan;
         LinksPerSpan = options.LinksPerSpan;
         ExtraAttributesPerSpan = options.EventAndLinkAttributesPerSpan;
         BytesPerSpan = options.BytesPerSpan;
-        Attributes = new AttributeEntry[n * AttributesPerSpan];
-        Events = new EventEntry[n * EventsPerSpan];
-        Links = new LinkEntry[n * LinksPerSpan];
-        ExtraAttributes = new AttributeEntry[n * ExtraAttributesPerSpan];
-        Arena = GC.AllocateUninitializedArray<byte>(n * BytesPerSpan, pinned: true);
+
+        nuint size = 0;
+        nuint slotsAt = Reserve<SpanSlot>(ref size, n);
+        nuint attributesAt = Reserve<AttributeEntry>(ref size, n * AttributesPerSpan);
+        nuint eventsAt = Reserve<EventEntry>(ref size, n * EventsPerSpan);
+        nuint linksAt = Reserve<LinkEntry>(ref size, n * LinksPerSpan);
+        nuint extraAt = Reserve<AttributeEntry>(ref size, n * ExtraAttributesPerSpan);
+        nuint arenaAt = Reserve<byte>(ref size, n * BytesPerSpan);
+        _memory = new NativeRegion(size);
+        Slots = _memory.Array<SpanSlot>(slotsAt, n);
+        Attributes = _memory.Array<AttributeEntry>(attributesAt, n * AttributesPerSpan);
+        Events = _memory.Array<EventEntry>(eventsAt, n * EventsPerSpan);
+        Links = _memory.Array<LinkEntry>(linksAt, n * LinksPerSpan);
+        ExtraAttributes = _memory.Array<AttributeEntry>(extraAt, n * ExtraAttributesPerSpan);
+        Arena = _memory.Array<byte>(arenaAt, n * BytesPerSpan);
         Owners = new TraceContext?[n];
 
         var limits = options.Limits;
@@ -63,6 +73,14 @@ internal sealed class SpanStore
     }
 
     public int Capacity => Slots.Length;
+
+    // Lays the arrays out one after another in the region, each on a cache line of its own.
+    private static unsafe nuint Reserve<T>(ref nuint size, int count) where T : unmanaged
+    {
+        nuint at = (size + 63) & ~(nuint)63;
+        size = at + (nuint)sizeof(T) * (nuint)count;
+        return at;
+    }
 
     public ReadOnlySpan<byte> Text(StringRef text) => Arena.AsSpan(text.Offset, text.Length);
 
