@@ -102,6 +102,7 @@ public sealed class TraceEngine : IDisposable
             ThrowHelper.KindOutOfRange(options.Kind);
         if (options.StartTimeUnixNanoseconds < 0)
             ThrowHelper.NegativeStartTime(options.StartTimeUnixNanoseconds);
+        context?.CheckEngine(this);
         var thread = CurrentThread();
 
         ulong traceHigh, traceLow;

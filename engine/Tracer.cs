@@ -98,6 +98,7 @@ public sealed class Tracer
         var status = engine.Resolve(span.Token, out int slot);
         if (status != KtStatus.Ok)
             return status;
+        context.CheckEngine(engine);
         if (engine.Store.Owners[slot] is null)
             context.Adopt(engine, slot);
         context.SetActive(Namespace, span.Token);

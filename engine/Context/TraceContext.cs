@@ -112,12 +112,20 @@ public sealed class TraceContext
     }
 
     /// <summary>Links a slot at the head of this context's list of live spans.</summary>
+    /// <summary>Throws unless the context is free or already serves <paramref name="engine"/>; called before a slot is taken.</summary>
+    internal void CheckEngine(TraceEngine engine)
+    {
+        if (_engine is not null && !ReferenceEquals(_engine, engine))
+            ThrowOtherEngine();
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowOtherEngine() =>
+        throw new InvalidOperationException("a TraceContext serves one engine at a time; End() it before using it with another");
+
     internal void Adopt(TraceEngine engine, int slot)
     {
-        if (_engine is null)
-            _engine = engine;
-        else if (!ReferenceEquals(_engine, engine))
-            throw new InvalidOperationException("a TraceContext serves one engine at a time; End() it before using it with another");
+        _engine = engine;
         var slots = engine.Store.Slots;
         slots[slot].ContextPrevious = -1;
         slots[slot].ContextNext = _head;

@@ -91,6 +91,24 @@ public class ContextTests
     }
 
     [Fact]
+    public void A_context_in_use_by_one_engine_is_refused_by_another_without_taking_a_slot()
+    {
+        using var a = new TestEngine();
+        using var b = new TestEngine();
+        var context = new TraceContext();
+        var held = a.Engine.CreateTracer("kt").StartSpan(context, "a", default);
+        var other = b.Engine.CreateTracer("kt");
+        Assert.Throws<InvalidOperationException>(() => { other.StartSpan(context, "b", default); });
+        Assert.Equal(0, b.Engine.ReadCounters().SlotsInUse);
+        Assert.Equal(0, b.Engine.ReadCounters().SpansStarted);
+        context.End();
+        Assert.False(held.IsAlive);
+        Assert.True(other.StartSpan(context, "b", default).IsRecording);
+        context.End();
+        Assert.Equal(0, b.Engine.ReadCounters().SlotsInUse);
+    }
+
+    [Fact]
     public void A_span_started_outside_a_context_is_adopted_when_made_active()
     {
         using var t = new TestEngine();
