@@ -293,6 +293,22 @@ public sealed class TraceEngine : IDisposable
 
     internal KtStatus AddEvent(long token, scoped in TextInput name, ReadOnlySpan<SpanAttribute> attributes, long timeUnixNanoseconds)
     {
+        var status = BeginEvent(token, name, timeUnixNanoseconds, out int slot);
+        if (status != KtStatus.Ok || slot < 0)
+            return status;
+        foreach (ref readonly var attribute in attributes)
+            status = Worst(status, SetLastEventAttribute(slot, new TextInput(attribute.Key.AsSpan()), attribute.ToInput()));
+        return status;
+    }
+
+    /// <summary>
+    /// Adds an event without attributes. <paramref name="recordingSlot"/> is the span's slot
+    /// when it records (attributes may then follow through <see cref="SetLastEventAttribute"/>
+    /// in the same call), else -1.
+    /// </summary>
+    internal KtStatus BeginEvent(long token, scoped in TextInput name, long timeUnixNanoseconds, out int recordingSlot)
+    {
+        recordingSlot = -1;
         var status = Resolve(token, out int slot);
         if (status != KtStatus.Ok)
             return status;
@@ -318,14 +334,37 @@ public sealed class TraceEngine : IDisposable
         }
         e.Time = timeUnixNanoseconds > 0 ? timeUnixNanoseconds : Clock.Now();
         e.TimeIsUnixNanoseconds = timeUnixNanoseconds > 0;
+        e.AttributeStart = s.ExtraAttributeCount;
+        e.AttributeCount = 0;
         e.DroppedAttributes = 0;
-        status = AddExtraAttributes(slot, ref s, attributes, Store.EventAttributeLimit, out e.AttributeStart, out e.AttributeCount, ref e.DroppedAttributes);
         s.EventCount++;
-        return status;
+        recordingSlot = slot;
+        return KtStatus.Ok;
+    }
+
+    /// <summary>Sets an attribute of the slot's last event, right after <see cref="BeginEvent"/>.</summary>
+    internal KtStatus SetLastEventAttribute<TValue>(int slot, scoped in TextInput key, scoped in TValue value)
+        where TValue : IAttributeValue, allows ref struct
+    {
+        ref var s = ref Store.Slots[slot];
+        ref var e = ref Store.Events[slot * Store.EventsPerSpan + s.EventCount - 1];
+        return SetExtraAttribute(slot, ref s, e.AttributeStart, ref e.AttributeCount, Store.EventAttributeLimit, ref e.DroppedAttributes, key, value);
     }
 
     internal KtStatus AddLink(long token, SpanContext linked, ReadOnlySpan<SpanAttribute> attributes)
     {
+        var status = BeginLink(token, linked, out int slot);
+        if (status != KtStatus.Ok || slot < 0)
+            return status;
+        foreach (ref readonly var attribute in attributes)
+            status = Worst(status, SetLastLinkAttribute(slot, new TextInput(attribute.Key.AsSpan()), attribute.ToInput()));
+        return status;
+    }
+
+    /// <summary>Adds a link without attributes; see <see cref="BeginEvent"/> for <paramref name="recordingSlot"/>.</summary>
+    internal KtStatus BeginLink(long token, SpanContext linked, out int recordingSlot)
+    {
+        recordingSlot = -1;
         var status = Resolve(token, out int slot);
         if (status != KtStatus.Ok)
             return status;
@@ -345,11 +384,39 @@ public sealed class TraceEngine : IDisposable
         l.SpanId = linked.SpanId.Value;
         l.Flags = linked.Flags;
         l.TraceState = default;
+        l.AttributeStart = s.ExtraAttributeCount;
+        l.AttributeCount = 0;
         l.DroppedAttributes = 0;
-        status = AddExtraAttributes(slot, ref s, attributes, Store.LinkAttributeLimit, out l.AttributeStart, out l.AttributeCount, ref l.DroppedAttributes);
         s.LinkCount++;
+        recordingSlot = slot;
+        return KtStatus.Ok;
+    }
+
+    /// <summary>Sets an attribute of the slot's last link, right after <see cref="BeginLink"/>.</summary>
+    internal KtStatus SetLastLinkAttribute<TValue>(int slot, scoped in TextInput key, scoped in TValue value)
+        where TValue : IAttributeValue, allows ref struct
+    {
+        ref var s = ref Store.Slots[slot];
+        ref var l = ref Store.Links[slot * Store.LinksPerSpan + s.LinkCount - 1];
+        return SetExtraAttribute(slot, ref s, l.AttributeStart, ref l.AttributeCount, Store.LinkAttributeLimit, ref l.DroppedAttributes, key, value);
+    }
+
+    // An event's or link's attributes are the run of the shared area that starts at its
+    // AttributeStart; only the last event or link may grow, so the runs never overlap.
+    private KtStatus SetExtraAttribute<TValue>(int slot, ref SpanSlot s, ushort start, ref ushort count, int limit, ref int dropped,
+        scoped in TextInput key, scoped in TValue value)
+        where TValue : IAttributeValue, allows ref struct
+    {
+        if (start + count != s.ExtraAttributeCount)
+            return KtStatus.InvalidArgument;
+        var run = Store.ExtraAttributes.AsSpan(slot * Store.ExtraAttributesPerSpan + start, Store.ExtraAttributesPerSpan - start);
+        ushort before = count;
+        var status = Store.SetAttribute(slot, ref s, run, ref count, limit, ref dropped, key, value);
+        s.ExtraAttributeCount += (ushort)(count - before);
         return status;
     }
+
+    private static KtStatus Worst(KtStatus sofar, KtStatus next) => sofar == KtStatus.Ok ? next : sofar;
 
     internal KtStatus SetStatus(long token, StatusCode code, scoped in TextInput message)
     {
@@ -384,26 +451,6 @@ public sealed class TraceEngine : IDisposable
         Resolve(token, out int slot) == KtStatus.Ok ? Store.Text(Store.Slots[slot].TraceState) : default;
 
     // ---- slot bookkeeping ---------------------------------------------------------------
-
-    private KtStatus AddExtraAttributes(int slot, ref SpanSlot s, ReadOnlySpan<SpanAttribute> attributes, int limit,
-        out ushort start, out ushort count, ref int dropped)
-    {
-        start = s.ExtraAttributeCount;
-        count = 0;
-        var result = KtStatus.Ok;
-        if (attributes.IsEmpty)
-            return result;
-        var run = Store.ExtraAttributes.AsSpan(slot * Store.ExtraAttributesPerSpan + start, Store.ExtraAttributesPerSpan - start);
-        foreach (ref readonly var attribute in attributes)
-        {
-            var status = Store.SetAttribute(slot, ref s, run, ref count, limit, ref dropped,
-                new TextInput(attribute.Key.AsSpan()), attribute.ToInput());
-            if (status != KtStatus.Ok && result == KtStatus.Ok)
-                result = status;
-        }
-        s.ExtraAttributeCount += count;
-        return result;
-    }
 
     private void InheritTraceState(int slot, ref SpanSlot s, int parentSlot, TraceContext? remoteContext, bool explicitRemote)
     {
