@@ -1,0 +1,90 @@
+using System.Runtime.InteropServices;
+using Kt.Native.Interop;
+
+namespace Kt.Native.Exports;
+
+/// <summary>kt_init, kt_shutdown, kt_flush, kt_counters.</summary>
+internal static unsafe class EngineExports
+{
+    [UnmanagedCallersOnly(EntryPoint = "kt_init")]
+    public static int Init(KtOption* options, nuint count)
+    {
+        try
+        {
+            if (NativeRuntime.Current is not null)
+                return LastError.Set(Status.AlreadyInitialized, "kt_init: the engine is already initialised; call kt_shutdown first");
+            int status = OptionParser.Parse(options, count, out var engine, out var global);
+            return status != Status.Ok ? status : NativeRuntime.Start(engine, global);
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_init", e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_shutdown")]
+    public static int Shutdown(long timeoutMs)
+    {
+        try
+        {
+            if (timeoutMs < 0)
+                return LastError.Set(Status.InvalidArgument, $"timeout_ms: {timeoutMs} is negative");
+            return NativeRuntime.Stop(TimeSpan.FromMilliseconds(timeoutMs));
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_shutdown", e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_flush")]
+    public static int Flush(long timeoutMs)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized("kt_flush");
+            if (timeoutMs < 0)
+                return LastError.Set(Status.InvalidArgument, $"timeout_ms: {timeoutMs} is negative");
+            return runtime.Engine.ForceFlush(TimeSpan.FromMilliseconds(timeoutMs)) ? Status.Ok
+                : LastError.Set(Status.Timeout, $"kt_flush: not done after {timeoutMs} ms");
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_flush", e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_counters")]
+    public static int Counters(KtCounters* output)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized("kt_counters");
+            if (output == null)
+                return LastError.Set(Status.InvalidArgument, "out: NULL pointer");
+            var c = runtime.Engine.ReadCounters();
+            *output = new KtCounters
+            {
+                SpansStarted = (ulong)c.SpansStarted,
+                SpansFinished = (ulong)c.SpansFinished,
+                SpansSampledOut = (ulong)c.SpansSampledOut,
+                SpansReleased = (ulong)c.SpansReleased,
+                DroppedNoSlot = (ulong)c.DroppedNoSlot,
+                DroppedQueueFull = (ulong)c.DroppedQueueFull,
+                DroppedAfterShutdown = (ulong)c.DroppedAfterShutdown,
+                SpansExported = (ulong)c.SpansExported,
+                ExportFailedSpans = (ulong)c.ExportFailedSpans,
+                SlotsInUse = (ulong)Math.Max(0, c.SlotsInUse),
+            };
+            return Status.Ok;
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_counters", e);
+        }
+    }
+}

@@ -1,0 +1,321 @@
+using System.Runtime.InteropServices;
+using Kt.Native.Interop;
+using Kt.Store;
+
+namespace Kt.Native.Exports;
+
+/// <summary>kt_start_span and everything done to a span.</summary>
+internal static unsafe class SpanExports
+{
+    [UnmanagedCallersOnly(EntryPoint = "kt_start_span")]
+    public static int StartSpan(ulong tracer, ulong context, byte* name, nuint nameLen, KtSpanOptions* options, ulong* output)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized("kt_start_span");
+            if (output == null)
+                return LastError.Set(Status.InvalidArgument, "out: NULL pointer");
+            int status = runtime.Tracer(tracer, out var t);
+            if (status != Status.Ok)
+                return status;
+            status = runtime.Context(context, out var ctx);
+            if (status != Status.Ok)
+                return status;
+            status = Arguments.Text(name, nameLen, "name", out var nameBytes);
+            if (status != Status.Ok)
+                return status;
+            var spanOptions = default(SpanOptions);
+            if (options != null)
+            {
+                if ((uint)options->Kind > (uint)SpanKind.Consumer)
+                    return LastError.Set(Status.InvalidArgument, $"options.kind: {options->Kind} is not a KT_KIND_* value (0 to 5)");
+                if (options->StartTimeNs < 0)
+                    return LastError.Set(Status.InvalidArgument, $"options.start_time_ns: {options->StartTimeNs} is negative");
+                if (options->ShouldSample is < -1 or > 1)
+                    return LastError.Set(Status.InvalidArgument, $"options.should_sample: {options->ShouldSample} is not -1, 0 or 1");
+                if (options->Attributes == null && options->AttributeCount > 0)
+                    return LastError.Set(Status.InvalidArgument, $"options.attributes: NULL pointer with attribute_count {options->AttributeCount}");
+                spanOptions.Kind = (SpanKind)options->Kind;
+                spanOptions.StartTimeUnixNanoseconds = options->StartTimeNs;
+                spanOptions.ShouldSample = options->ShouldSample < 0 ? null : options->ShouldSample == 1;
+                spanOptions.Parent = SpanHandle.FromToken(runtime.Engine, (long)options->Parent);
+            }
+            var span = t!.StartSpanUtf8(ctx, nameBytes, spanOptions);
+            *output = (ulong)span.Token;
+            if (options != null && options->AttributeCount > 0 && span.IsRecording)
+                status = AttributeReader.ApplyAll(new SpanTarget(runtime.Engine, span.Token), options->Attributes, options->AttributeCount, "options.attributes");
+            return status;
+        }
+        catch (InvalidOperationException e)
+        {
+            return LastError.Set(Status.InvalidArgument, $"context: {e.Message}");
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_start_span", e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_span_finish")]
+    public static int Finish(ulong span, long endTimeNs)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized("kt_span_finish");
+            if (endTimeNs < 0)
+                return LastError.Set(Status.InvalidArgument, $"end_time_ns: {endTimeNs} is negative");
+            return Arguments.From(SpanHandle.FromToken(runtime.Engine, (long)span).Finish(endTimeNs), "span");
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_span_finish", e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_span_release")]
+    public static int Release(ulong span)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized("kt_span_release");
+            return Arguments.From(SpanHandle.FromToken(runtime.Engine, (long)span).Release(), "span");
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_span_release", e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_span_set_attribute")]
+    public static int SetAttribute(ulong span, KtAttribute* attribute)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized("kt_span_set_attribute");
+            if (attribute == null)
+                return LastError.Set(Status.InvalidArgument, "attribute: NULL pointer");
+            return span == 0 ? Status.Ok : AttributeReader.Apply(new SpanTarget(runtime.Engine, (long)span), attribute, "attribute");
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_span_set_attribute", e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_span_set_string")]
+    public static int SetString(ulong span, byte* key, nuint keyLen, byte* value, nuint valueLen)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized("kt_span_set_string");
+            int status = Arguments.Text(key, keyLen, "key", out var k);
+            if (status != Status.Ok)
+                return status;
+            status = Arguments.Text(value, valueLen, "value", out var v);
+            if (status != Status.Ok)
+                return status;
+            return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.SetAttribute((long)span, new TextInput(k), new TextValue(new TextInput(v))), "span");
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_span_set_string", e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_span_set_int")]
+    public static int SetInt(ulong span, byte* key, nuint keyLen, long value) => SetScalar(span, key, keyLen, ScalarValue.Of(value), "kt_span_set_int");
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_span_set_double")]
+    public static int SetDouble(ulong span, byte* key, nuint keyLen, double value) => SetScalar(span, key, keyLen, ScalarValue.Of(value), "kt_span_set_double");
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_span_set_bool")]
+    public static int SetBool(ulong span, byte* key, nuint keyLen, int value) => SetScalar(span, key, keyLen, ScalarValue.Of(value != 0), "kt_span_set_bool");
+
+    private static int SetScalar(ulong span, byte* key, nuint keyLen, ScalarValue value, string function)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized(function);
+            int status = Arguments.Text(key, keyLen, "key", out var k);
+            if (status != Status.Ok)
+                return status;
+            return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.SetAttribute((long)span, new TextInput(k), value), "span");
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal(function, e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_span_add_event")]
+    public static int AddEvent(ulong span, byte* name, nuint nameLen, long timeNs, KtAttribute* attributes, nuint count) =>
+        AddEventCore(span, name, nameLen, timeNs, attributes, count, "kt_span_add_event");
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_span_record_error")]
+    public static int RecordError(ulong span, byte* message, nuint messageLen)
+    {
+        fixed (byte* key = "exception.message"u8)
+        fixed (byte* eventName = "exception"u8)
+        {
+            var attribute = new KtAttribute
+            {
+                Key = new KtStr { Ptr = key, Len = 17 },
+                Type = 1,
+                Value = new KtValue { String = new KtStr { Ptr = message, Len = messageLen } },
+            };
+            return AddEventCore(span, eventName, 9, 0, &attribute, 1, "kt_span_record_error");
+        }
+    }
+
+    private static int AddEventCore(ulong span, byte* name, nuint nameLen, long timeNs, KtAttribute* attributes, nuint count, string function)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized(function);
+            int status = Arguments.Text(name, nameLen, "name", out var n);
+            if (status != Status.Ok)
+                return status;
+            if (timeNs < 0)
+                return LastError.Set(Status.InvalidArgument, $"time_ns: {timeNs} is negative");
+            if (attributes == null && count > 0)
+                return LastError.Set(Status.InvalidArgument, $"attributes: NULL pointer with count {count}");
+            if (span == 0)
+                return Status.Ok;
+            status = Arguments.From(runtime.Engine.BeginEvent((long)span, new TextInput(n), timeNs, out int slot), "span");
+            if (status != Status.Ok || slot < 0)
+                return status;
+            return AttributeReader.ApplyAll(new EventTarget(runtime.Engine, slot), attributes, count, "attributes");
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal(function, e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_span_set_status")]
+    public static int SetStatus(ulong span, int code, byte* message, nuint messageLen)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized("kt_span_set_status");
+            if ((uint)code > 2)
+                return LastError.Set(Status.InvalidArgument, $"code: {code} is not KT_STATUS_UNSET, KT_STATUS_OK or KT_STATUS_ERROR");
+            int status = Arguments.Text(message, messageLen, "message", out var m);
+            if (status != Status.Ok)
+                return status;
+            return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.SetStatus((long)span, (StatusCode)code, new TextInput(m)), "span");
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_span_set_status", e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_span_add_link")]
+    public static int AddLink(ulong span, byte* traceId, byte* spanId, byte flags, KtAttribute* attributes, nuint count)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized("kt_span_add_link");
+            if (traceId == null)
+                return LastError.Set(Status.InvalidArgument, "trace_id: NULL pointer");
+            if (spanId == null)
+                return LastError.Set(Status.InvalidArgument, "span_id: NULL pointer");
+            if (attributes == null && count > 0)
+                return LastError.Set(Status.InvalidArgument, $"attributes: NULL pointer with count {count}");
+            var linked = new SpanContext(TraceId.FromBytes(new ReadOnlySpan<byte>(traceId, 16)),
+                new SpanId(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(new ReadOnlySpan<byte>(spanId, 8))), (TraceFlags)flags);
+            if (!linked.TraceId.IsValid)
+                return LastError.Set(Status.InvalidArgument, "trace_id: all zero");
+            if (!linked.SpanId.IsValid)
+                return LastError.Set(Status.InvalidArgument, "span_id: all zero");
+            if (span == 0)
+                return Status.Ok;
+            int status = Arguments.From(runtime.Engine.BeginLink((long)span, linked, out int slot), "span");
+            if (status != Status.Ok || slot < 0)
+                return status;
+            return AttributeReader.ApplyAll(new LinkTarget(runtime.Engine, slot), attributes, count, "attributes");
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_span_add_link", e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_span_ids")]
+    public static int Ids(ulong span, byte* traceId, byte* spanId, int* sampled)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized("kt_span_ids");
+            var handle = SpanHandle.FromToken(runtime.Engine, (long)span);
+            if (span != 0)
+            {
+                var status = runtime.Engine.Resolve((long)span, out _);
+                if (status != KtStatus.Ok)
+                    return Arguments.From(status, "span");
+            }
+            var context = handle.Context;
+            if (traceId != null)
+                context.TraceId.CopyTo(new Span<byte>(traceId, 16));
+            if (spanId != null)
+                context.SpanId.CopyTo(new Span<byte>(spanId, 8));
+            if (sampled != null)
+                *sampled = context.IsSampled ? 1 : 0;
+            return Status.Ok;
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_span_ids", e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_span_inject")]
+    public static int Inject(ulong span, byte* buffer, nuint capacity, nuint* written)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized("kt_span_inject");
+            if (written == null)
+                return LastError.Set(Status.InvalidArgument, "written: NULL pointer");
+            if (buffer == null && capacity > 0)
+                return LastError.Set(Status.InvalidArgument, $"buffer: NULL pointer with capacity {capacity}");
+            if (span == 0)
+                return LastError.Set(Status.InvalidArgument, "span: the no-op span has no traceparent");
+            var destination = new Span<byte>(buffer, (int)Math.Min(capacity, (nuint)int.MaxValue));
+            var status = SpanHandle.FromToken(runtime.Engine, (long)span).TryFormatTraceparent(destination, out int count);
+            if (status == KtStatus.BufferTooSmall)
+                return LastError.Set(Status.BufferTooSmall, $"buffer: capacity {capacity} is less than {Traceparent.Length}");
+            if (status != KtStatus.Ok)
+                return Arguments.From(status, "span");
+            *written = (nuint)count;
+            return Status.Ok;
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_span_inject", e);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace Kt.Native.Interop;
+
+/// <summary>
+/// The name of an argument for a message, e.g. <c>attributes[2].key</c>; built as text only
+/// when a call fails, so checking arguments allocates nothing.
+/// </summary>
+internal readonly struct ArgName(string name, long index = -1, string? field = null)
+{
+    public ArgName Field(string child) => new(name, index, field is null ? child : field + "." + child);
+
+    public ArgName At(long at) => new(name, at, field);
+
+    public override string ToString() =>
+        (index >= 0 ? $"{name}[{index}]" : name) + (field is null ? "" : "." + field);
+
+    public static implicit operator ArgName(string name) => new(name);
+}

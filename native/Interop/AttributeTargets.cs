@@ -1,0 +1,27 @@
+using Kt.Store;
+
+namespace Kt.Native.Interop;
+
+/// <summary>Where an attribute from C goes: a span, its last event, or its last link.</summary>
+internal interface IAttributeTarget
+{
+    KtStatus Set<TValue>(scoped in TextInput key, scoped in TValue value) where TValue : IAttributeValue, allows ref struct;
+}
+
+internal readonly struct SpanTarget(TraceEngine engine, long token) : IAttributeTarget
+{
+    public KtStatus Set<TValue>(scoped in TextInput key, scoped in TValue value) where TValue : IAttributeValue, allows ref struct =>
+        engine.SetAttribute(token, key, value);
+}
+
+internal readonly struct EventTarget(TraceEngine engine, int slot) : IAttributeTarget
+{
+    public KtStatus Set<TValue>(scoped in TextInput key, scoped in TValue value) where TValue : IAttributeValue, allows ref struct =>
+        engine.SetLastEventAttribute(slot, key, value);
+}
+
+internal readonly struct LinkTarget(TraceEngine engine, int slot) : IAttributeTarget
+{
+    public KtStatus Set<TValue>(scoped in TextInput key, scoped in TValue value) where TValue : IAttributeValue, allows ref struct =>
+        engine.SetLastLinkAttribute(slot, key, value);
+}

@@ -1,0 +1,39 @@
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Kt.Native.Interop;
+
+/// <summary>
+/// Each thread's message for its last failed call, kept NUL-terminated in native memory so
+/// kt_last_error can return a pointer that stays valid until the thread's next call.
+/// </summary>
+internal static unsafe class LastError
+{
+    private const int Capacity = 512;
+
+    [ThreadStatic] private static byte* t_buffer;
+
+    public static byte* Pointer
+    {
+        get
+        {
+            if (t_buffer == null)
+            {
+                t_buffer = (byte*)NativeMemory.AllocZeroed(Capacity);
+            }
+            return t_buffer;
+        }
+    }
+
+    /// <summary>Records a message and returns <paramref name="status"/>, so failures read as one line.</summary>
+    public static int Set(int status, string message)
+    {
+        var buffer = new Span<byte>(Pointer, Capacity - 1);
+        int written = Encoding.UTF8.GetBytes(message.AsSpan(0, Math.Min(message.Length, (Capacity - 1) / 4)), buffer);
+        Pointer[written] = 0;
+        return status;
+    }
+
+    /// <summary>Clears the message; called when a call starts, so a success leaves "".</summary>
+    public static void Clear() => Pointer[0] = 0;
+}

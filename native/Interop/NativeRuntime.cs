@@ -1,0 +1,79 @@
+namespace Kt.Native.Interop;
+
+/// <summary>
+/// What kt_init makes and kt_shutdown drops: the engine, its global tracer and the tables
+/// behind tracer and context handles. Calls read <see cref="Current"/> once and use that.
+/// </summary>
+internal sealed class NativeRuntime
+{
+    private static readonly object s_lock = new();
+    private static volatile NativeRuntime? s_current;
+    private static byte s_epoch = (byte)Environment.TickCount;
+
+    private NativeRuntime(TraceEngine engine, Tracer global, byte epoch)
+    {
+        Engine = engine;
+        Global = global;
+        Tracers = new HandleTable<Tracer>(epoch);
+        Contexts = new HandleTable<TraceContext>(epoch);
+    }
+
+    public static NativeRuntime? Current => s_current;
+
+    public TraceEngine Engine { get; }
+
+    public Tracer Global { get; }
+
+    public HandleTable<Tracer> Tracers { get; }
+
+    public HandleTable<TraceContext> Contexts { get; }
+
+    public static int Start(EngineOptions options, TracerOptions global)
+    {
+        lock (s_lock)
+        {
+            if (s_current is not null)
+                return LastError.Set(Status.AlreadyInitialized, "kt_init: the engine is already initialised; call kt_shutdown first");
+            var engine = new TraceEngine(options);
+            s_epoch++;
+            s_current = new NativeRuntime(engine, engine.CreateTracer(Tracing.GlobalTracerName, global), s_epoch);
+            return Status.Ok;
+        }
+    }
+
+    public static int Stop(TimeSpan timeout)
+    {
+        NativeRuntime? runtime;
+        lock (s_lock)
+        {
+            runtime = s_current;
+            s_current = null;
+        }
+        if (runtime is null)
+            return LastError.Set(Status.NotInitialized, "kt_shutdown: the engine is not initialised");
+        return runtime.Engine.Shutdown(timeout) ? Status.Ok : LastError.Set(Status.Timeout, $"kt_shutdown: spans still exporting after {timeout.TotalMilliseconds} ms");
+    }
+
+    /// <summary>The tracer behind a handle; 0 is the global tracer.</summary>
+    public int Tracer(ulong handle, out Tracer? tracer)
+    {
+        if (handle == 0)
+        {
+            tracer = Global;
+            return Status.Ok;
+        }
+        int status = Tracers.TryGet(handle, out tracer);
+        return status == Status.Ok ? status : LastError.Set(status, "tracer: not a tracer of this engine");
+    }
+
+    /// <summary>The context behind a handle; 0 is no context.</summary>
+    public int Context(ulong handle, out TraceContext? context)
+    {
+        context = null;
+        if (handle == 0)
+            return Status.Ok;
+        int status = Contexts.TryGet(handle, out context);
+        return status == Status.Ok ? status
+            : LastError.Set(status, status == Status.Stale ? "context: the context has ended" : "context: not a context of this engine");
+    }
+}

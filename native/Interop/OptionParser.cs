@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+
+namespace Kt.Native.Interop;
+
+/// <summary>Turns kt_init's key/value settings into engine options, refusing what it does not know.</summary>
+internal static unsafe class OptionParser
+{
+    public static int Parse(KtOption* options, nuint count, out EngineOptions engine, out TracerOptions global)
+    {
+        engine = new EngineOptions();
+        global = new TracerOptions();
+        if (count > 1024)
+            return LastError.Set(Status.InvalidArgument, $"count: {count} settings is more than 1024");
+        if (options == null && count > 0)
+            return LastError.Set(Status.InvalidArgument, $"options: NULL pointer with count {count}");
+        SpanLimits limits;
+        try
+        {
+            limits = SpanLimits.FromEnvironment();
+        }
+        catch (ArgumentException e)
+        {
+            return LastError.Set(Status.InvalidArgument, $"environment: {e.Message}");
+        }
+        for (nuint i = 0; i < count; i++)
+        {
+            int status = Arguments.Text(options[i].Key.Ptr, options[i].Key.Len, new ArgName("options", (long)i).Field("key"), out var keyBytes);
+            if (status != Status.Ok)
+                return status;
+            status = Arguments.Text(options[i].Value.Ptr, options[i].Value.Len, new ArgName("options", (long)i).Field("value"), out var valueBytes);
+            if (status != Status.Ok)
+                return status;
+            string key = Encoding.UTF8.GetString(keyBytes);
+            string value = Encoding.UTF8.GetString(valueBytes).Trim();
+            status = Apply(key, value, ref engine, ref global, ref limits);
+            if (status != Status.Ok)
+                return status;
+        }
+        engine = engine with { Limits = limits };
+        try
+        {
+            engine.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            return LastError.Set(Status.InvalidArgument, $"options: {e.Message}");
+        }
+        return Status.Ok;
+    }
+
+    private static int Apply(string key, string value, ref EngineOptions e, ref TracerOptions g, ref SpanLimits l)
+    {
+        switch (key)
+        {
+            case "sampling_rate":
+                if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out double rate) || !(rate >= 0 && rate <= 1))
+                    return Bad(key, value, "a number from 0 to 1");
+                g = g with { SamplingRate = rate };
+                return Status.Ok;
+            case "schedule_delay_ms":
+            case "poll_interval_ms":
+                if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long ms) || ms <= 0 || ms > int.MaxValue)
+                    return Bad(key, value, "a positive number of milliseconds");
+                e = key == "schedule_delay_ms" ? e with { ScheduleDelay = TimeSpan.FromMilliseconds(ms) } : e with { PollInterval = TimeSpan.FromMilliseconds(ms) };
+                return Status.Ok;
+        }
+        if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
+            return IsKnown(key) ? Bad(key, value, "a non-negative integer") : Unknown(key);
+        switch (key)
+        {
+            case "max_spans": e = e with { MaxSpans = n }; break;
+            case "attributes_per_span": e = e with { AttributesPerSpan = n }; break;
+            case "events_per_span": e = e with { EventsPerSpan = n }; break;
+            case "links_per_span": e = e with { LinksPerSpan = n }; break;
+            case "event_and_link_attributes_per_span": e = e with { EventAndLinkAttributesPerSpan = n }; break;
+            case "bytes_per_span": e = e with { BytesPerSpan = n }; break;
+            case "queue_capacity_per_thread": e = e with { QueueCapacityPerThread = n }; break;
+            case "max_export_batch_size": e = e with { MaxExportBatchSize = n }; break;
+            case "attribute_count_limit": l = l with { AttributeCountLimit = n }; break;
+            case "attribute_value_length_limit": l = l with { AttributeValueLengthLimit = n }; break;
+            case "event_count_limit": l = l with { EventCountLimit = n }; break;
+            case "link_count_limit": l = l with { LinkCountLimit = n }; break;
+            case "event_attribute_count_limit": l = l with { EventAttributeCountLimit = n }; break;
+            case "link_attribute_count_limit": l = l with { LinkAttributeCountLimit = n }; break;
+            default: return Unknown(key);
+        }
+        return Status.Ok;
+    }
+
+    private static bool IsKnown(string key) => key is "max_spans" or "attributes_per_span" or "events_per_span" or "links_per_span"
+        or "event_and_link_attributes_per_span" or "bytes_per_span" or "queue_capacity_per_thread" or "max_export_batch_size"
+        or "attribute_count_limit" or "attribute_value_length_limit" or "event_count_limit" or "link_count_limit"
+        or "event_attribute_count_limit" or "link_attribute_count_limit";
+
+    private static int Bad(string key, string value, string wanted) =>
+        LastError.Set(Status.InvalidArgument, $"options: {key}='{value}' is not {wanted}");
+
+    private static int Unknown(string key) =>
+        LastError.Set(Status.InvalidArgument, $"options: unknown key '{key}'");
+}

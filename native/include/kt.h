@@ -1,0 +1,299 @@
+/*
+** kt.h: the C interface of libkt, a zero-allocation tracing engine.
+**
+** This header is the contract: what is not declared here is not public. Every symbol
+** starts with kt_, every type with kt_, every macro with KT_.
+**
+** Conventions, true of every function below unless its comment says otherwise:
+**
+**   - Functions return an int status: KT_OK (0) or a negative KT_E_* code. Results come
+**     back through out-parameters, which are written only on success.
+**   - Strings are a pointer and a byte length, UTF-8, not NUL-terminated. A NULL pointer
+**     with length 0 is the empty string; a NULL pointer with a non-zero length, a length
+**     above KT_MAX_STRING, or bytes that are not UTF-8 give KT_E_INVALID_ARGUMENT. The
+**     engine copies what it keeps; the caller's buffers are never retained.
+**   - kt_errstr(code) names a code; kt_last_error() returns the calling thread's message
+**     for its last failed call, naming the argument that was wrong.
+**   - No call crashes the host or throws through this boundary, whatever its arguments:
+**     NULL pointers, bad lengths, stale or forged handles, calls before kt_init or after
+**     kt_shutdown all give a status.
+**   - Nothing runs before the host's first call: loading the library starts no thread and
+**     no runtime, so a process may load it, fork, and call kt_init in each child. Call
+**     nothing in a process that will fork before the fork.
+**   - Thread safety: every function may be called from any thread. A span and a context
+**     must not be used by two threads at the same time.
+*/
+#ifndef KT_H
+#define KT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The version of this header. kt_abi_version() returns the library's; a host must refuse
+** to run against a library whose ABI version differs from the one it was compiled with. */
+#define KT_ABI_VERSION 1
+
+/* The longest string accepted, in bytes. */
+#define KT_MAX_STRING (1 << 24)
+
+/* Status codes, as an X-macro: XX(NAME, value, message). Codes are only ever appended. */
+#define KT_STATUS_MAP(XX)                                                              \
+    XX(OK, 0, "success")                                                               \
+    XX(E_STALE, -1, "the span has finished or was released")                           \
+    XX(E_INVALID_HANDLE, -2, "not a handle of this engine")                            \
+    XX(E_INVALID_ARGUMENT, -3, "an argument is out of range or malformed")            \
+    XX(E_LIMIT, -4, "a limit was reached; the item was dropped and counted")           \
+    XX(E_NOT_INITIALIZED, -5, "the engine is not initialised, or has shut down")       \
+    XX(E_BUFFER_TOO_SMALL, -6, "the destination buffer is too small")                  \
+    XX(E_ALREADY_INITIALIZED, -7, "the engine is already initialised")                 \
+    XX(E_TIMEOUT, -8, "the time limit passed first")                                   \
+    XX(E_INTERNAL, -9, "an internal error; kt_last_error() says which")
+
+typedef enum kt_status {
+#define KT_STATUS_ENUM(name, value, message) KT_##name = value,
+    KT_STATUS_MAP(KT_STATUS_ENUM)
+#undef KT_STATUS_ENUM
+    KT_STATUS_END_ = 1
+} kt_status;
+
+/* A span: 0 is the no-op span, on which every call succeeds and does nothing. */
+typedef uint64_t kt_span;
+
+/* A tracer; 0 is the global tracer. */
+typedef uint64_t kt_tracer;
+
+/* A request context, made by kt_context_begin. */
+typedef uint64_t kt_context;
+
+/* Span kinds, numbered as OpenTelemetry numbers them. */
+enum {
+    KT_KIND_UNSPECIFIED = 0,
+    KT_KIND_INTERNAL = 1,
+    KT_KIND_SERVER = 2,
+    KT_KIND_CLIENT = 3,
+    KT_KIND_PRODUCER = 4,
+    KT_KIND_CONSUMER = 5
+};
+
+/* Status codes of a span. */
+enum { KT_STATUS_UNSET = 0, KT_STATUS_OK = 1, KT_STATUS_ERROR = 2 };
+
+/* Attribute value types. */
+enum {
+    KT_ATTR_STRING = 1,
+    KT_ATTR_BOOL = 2,
+    KT_ATTR_INT = 3,
+    KT_ATTR_DOUBLE = 4,
+    KT_ATTR_STRING_ARRAY = 5,
+    KT_ATTR_BOOL_ARRAY = 6,
+    KT_ATTR_INT_ARRAY = 7,
+    KT_ATTR_DOUBLE_ARRAY = 8
+};
+
+/* A string: a pointer and a byte length. */
+typedef struct kt_str {
+    const char *ptr;
+    size_t len;
+} kt_str;
+
+/* One attribute: a key and a value of the given type. For arrays, items points to count
+** elements: kt_str for strings, uint8_t (0 or 1) for booleans, int64_t, double. */
+typedef struct kt_attribute {
+    kt_str key;
+    int32_t type;
+    union {
+        kt_str string;
+        int32_t boolean;
+        int64_t integer;
+        double real;
+        struct {
+            const void *items;
+            size_t count;
+        } array;
+    } value;
+} kt_attribute;
+
+/* A configuration setting for kt_init: a key and its value as text. */
+typedef struct kt_option {
+    kt_str key;
+    kt_str value;
+} kt_option;
+
+/* The options of kt_start_span, as the seed's start_span takes them. Zero them first
+** (or use KT_SPAN_OPTIONS_INIT) and set what you need. */
+typedef struct kt_span_options {
+    int64_t start_time_ns;   /* Unix nanoseconds; 0 means now */
+    int32_t kind;            /* KT_KIND_*; 0 is unspecified */
+    int32_t should_sample;   /* -1 lets the sampler decide; 0 or 1 overrides it */
+    kt_span parent;          /* 0: the tracer's active span in the context is the parent */
+    const kt_attribute *attributes;
+    size_t attribute_count;
+} kt_span_options;
+
+#define KT_SPAN_OPTIONS_INIT { 0, 0, -1, 0, NULL, 0 }
+
+/* The engine's counters, as kt_counters fills them. */
+typedef struct kt_counters_t {
+    uint64_t spans_started;
+    uint64_t spans_finished;
+    uint64_t spans_sampled_out;
+    uint64_t spans_released;
+    uint64_t dropped_no_slot;
+    uint64_t dropped_queue_full;
+    uint64_t dropped_after_shutdown;
+    uint64_t spans_exported;
+    uint64_t export_failed_spans;
+    uint64_t slots_in_use;
+} kt_counters_t;
+
+/* ---- the library --------------------------------------------------------------------- */
+
+/* The library's ABI version; compare it with KT_ABI_VERSION. Never fails. */
+int kt_abi_version(void);
+
+/* The library's version as a NUL-terminated string, e.g. "0.1.0". Never fails; the string
+** is static. */
+const char *kt_version(void);
+
+/* The name of a status code, NUL-terminated and static; "unknown status" for any other
+** value. Never fails. */
+const char *kt_errstr(int code);
+
+/* The calling thread's message for its last failed call, NUL-terminated, or "" if none.
+** Valid until the thread's next kt_ call. */
+const char *kt_last_error(void);
+
+/* ---- the engine ---------------------------------------------------------------------- */
+
+/* Starts the engine: allocates every slot and starts the exporter thread. options points
+** to count settings (NULL when count is 0); unknown keys and bad values are refused and
+** named. Keys: max_spans, attributes_per_span, events_per_span, links_per_span,
+** event_and_link_attributes_per_span, bytes_per_span, queue_capacity_per_thread,
+** max_export_batch_size, schedule_delay_ms, poll_interval_ms, sampling_rate (the global
+** tracer's), and OpenTelemetry's span limits: attribute_count_limit,
+** attribute_value_length_limit, event_count_limit, link_count_limit,
+** event_attribute_count_limit, link_attribute_count_limit. Limits not given come from the
+** OTEL_* environment variables, then OpenTelemetry's defaults.
+** Returns KT_OK, KT_E_INVALID_ARGUMENT, KT_E_ALREADY_INITIALIZED, KT_E_INTERNAL. */
+int kt_init(const kt_option *options, size_t count);
+
+/* Exports what has finished, stops the exporter thread and makes new spans no-ops. Waits
+** at most timeout_ms. Handles stay safe to use (they report KT_E_NOT_INITIALIZED or do
+** nothing). Returns KT_OK, KT_E_NOT_INITIALIZED, KT_E_TIMEOUT, KT_E_INVALID_ARGUMENT
+** (negative timeout). After it, kt_init may be called again. */
+int kt_shutdown(int64_t timeout_ms);
+
+/* Exports every span finished before the call, waiting at most timeout_ms.
+** Returns KT_OK, KT_E_NOT_INITIALIZED, KT_E_TIMEOUT, KT_E_INVALID_ARGUMENT. */
+int kt_flush(int64_t timeout_ms);
+
+/* Fills *out with the engine's counters. Returns KT_OK, KT_E_NOT_INITIALIZED,
+** KT_E_INVALID_ARGUMENT (out is NULL). */
+int kt_counters(kt_counters_t *out);
+
+/* ---- tracers and contexts ------------------------------------------------------------ */
+
+/* Creates a tracer (tracing.new): name is its instrumentation scope; sampling_rate is 0 to
+** 1; ns is the namespace of its active span (the name when ns.len is 0).
+** OUT: *out, the tracer. Returns KT_OK, KT_E_INVALID_ARGUMENT, KT_E_NOT_INITIALIZED. */
+int kt_tracer_new(const char *name, size_t name_len, double sampling_rate,
+                  const char *ns, size_t ns_len, kt_tracer *out);
+
+/* Begins a request context. OUT: *out. Returns KT_OK, KT_E_INVALID_ARGUMENT,
+** KT_E_NOT_INITIALIZED. */
+int kt_context_begin(kt_context *out);
+
+/* Ends a context: releases every span started in it that has not ended. The handle is
+** stale afterwards. Returns KT_OK, KT_E_INVALID_HANDLE, KT_E_STALE, KT_E_NOT_INITIALIZED. */
+int kt_context_end(kt_context context);
+
+/* ---- spans --------------------------------------------------------------------------- */
+
+/* Starts a span (tracer:start_span). context may be 0 (no context: no active span, and
+** kt_context_end will not release it); options may be NULL. When no slot is free the span
+** is the no-op span 0 and the drop is counted. OUT: *out, the span.
+** Returns KT_OK, KT_E_INVALID_ARGUMENT, KT_E_INVALID_HANDLE (tracer or context),
+** KT_E_STALE (context), KT_E_NOT_INITIALIZED. */
+int kt_start_span(kt_tracer tracer, kt_context context, const char *name, size_t name_len,
+                  const kt_span_options *options, kt_span *out);
+
+/* Ends a span (span:finish); end_time_ns in Unix nanoseconds, 0 for now. A second call is
+** KT_E_STALE and changes nothing. Returns KT_OK, KT_E_STALE, KT_E_INVALID_HANDLE,
+** KT_E_INVALID_ARGUMENT (negative time), KT_E_NOT_INITIALIZED. */
+int kt_span_finish(kt_span span, int64_t end_time_ns);
+
+/* Gives the slot back now without exporting the span (span:release).
+** Returns KT_OK, KT_E_STALE, KT_E_INVALID_HANDLE, KT_E_NOT_INITIALIZED. */
+int kt_span_release(kt_span span);
+
+/* Sets one attribute (span:set_attribute); a key set twice keeps the last value.
+** Returns KT_OK, KT_E_LIMIT, KT_E_STALE, KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT,
+** KT_E_NOT_INITIALIZED. */
+int kt_span_set_attribute(kt_span span, const kt_attribute *attribute);
+
+/* Shorthands of kt_span_set_attribute for the common types; same statuses. */
+int kt_span_set_string(kt_span span, const char *key, size_t key_len, const char *value, size_t value_len);
+int kt_span_set_int(kt_span span, const char *key, size_t key_len, int64_t value);
+int kt_span_set_double(kt_span span, const char *key, size_t key_len, double value);
+int kt_span_set_bool(kt_span span, const char *key, size_t key_len, int value);
+
+/* Adds an event (span:add_event) with count attributes; time_ns 0 means now.
+** Returns KT_OK, KT_E_LIMIT, KT_E_STALE, KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT,
+** KT_E_NOT_INITIALIZED. */
+int kt_span_add_event(kt_span span, const char *name, size_t name_len, int64_t time_ns,
+                      const kt_attribute *attributes, size_t count);
+
+/* Records an error (span:record_error): an "exception" event with exception.message.
+** Same statuses as kt_span_add_event. */
+int kt_span_record_error(kt_span span, const char *message, size_t message_len);
+
+/* Sets the status (span:set_status): KT_STATUS_UNSET is ignored, KT_STATUS_OK is final, the
+** message is kept for KT_STATUS_ERROR only. Returns KT_OK, KT_E_STALE, KT_E_INVALID_HANDLE,
+** KT_E_INVALID_ARGUMENT, KT_E_NOT_INITIALIZED. */
+int kt_span_set_status(kt_span span, int code, const char *message, size_t message_len);
+
+/* Links the span to another: trace_id is 16 bytes, span_id 8 (network order), neither all
+** zero. Returns KT_OK, KT_E_LIMIT, KT_E_STALE, KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT,
+** KT_E_NOT_INITIALIZED. */
+int kt_span_add_link(kt_span span, const uint8_t *trace_id, const uint8_t *span_id, uint8_t flags,
+                     const kt_attribute *attributes, size_t count);
+
+/* The span's ids and sampled flag. OUT: trace_id (16 bytes), span_id (8 bytes), *sampled
+** (0 or 1); any may be NULL. For the no-op span the ids are zero. Returns KT_OK, KT_E_STALE,
+** KT_E_INVALID_HANDLE, KT_E_NOT_INITIALIZED. */
+int kt_span_ids(kt_span span, uint8_t *trace_id, uint8_t *span_id, int *sampled);
+
+/* ---- the active span ----------------------------------------------------------------- */
+
+/* The tracer's active span in the context (tracer.active_span), 0 when none.
+** OUT: *out. Returns KT_OK, KT_E_INVALID_HANDLE, KT_E_STALE, KT_E_INVALID_ARGUMENT,
+** KT_E_NOT_INITIALIZED. */
+int kt_active_span(kt_tracer tracer, kt_context context, kt_span *out);
+
+/* Makes span the tracer's active span in the context (tracer.set_active_span); 0 clears
+** it. Returns KT_OK, KT_E_INVALID_HANDLE, KT_E_STALE, KT_E_NOT_INITIALIZED. */
+int kt_set_active_span(kt_tracer tracer, kt_context context, kt_span span);
+
+/* ---- W3C trace context --------------------------------------------------------------- */
+
+/* Takes the remote parent from incoming traceparent and tracestate headers. An invalid
+** traceparent gives KT_E_INVALID_ARGUMENT and leaves no parent (a new trace starts); an
+** invalid tracestate is dropped. Returns KT_OK, KT_E_INVALID_ARGUMENT, KT_E_INVALID_HANDLE,
+** KT_E_STALE, KT_E_NOT_INITIALIZED. */
+int kt_context_extract(kt_context context, const char *traceparent, size_t traceparent_len,
+                       const char *tracestate, size_t tracestate_len);
+
+/* Writes the span's traceparent (55 bytes, not NUL-terminated) to buffer.
+** OUT: *written. Returns KT_OK, KT_E_BUFFER_TOO_SMALL, KT_E_STALE, KT_E_INVALID_HANDLE,
+** KT_E_INVALID_ARGUMENT, KT_E_NOT_INITIALIZED. */
+int kt_span_inject(kt_span span, char *buffer, size_t capacity, size_t *written);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KT_H */
