@@ -8,6 +8,9 @@ var testResults = Directory("./artifacts/test-results");
 var benchArtifacts = Directory("./artifacts/bench");
 var benchProject = File("./bench/Kt.Bench/Kt.Bench.csproj");
 var demoProject = File("./bindings/dotnet/Kt.Demo/Kt.Demo.csproj");
+var nativeProject = File("./native/Kt.Native.csproj");
+var nativeOutput = Directory("./artifacts/native");
+var cTests = File("./tests/c/run.sh");
 
 // System (apt) packages the tests need beyond the .NET SDK. Add them here as they come up.
 var systemPackages = new string[] { };
@@ -97,10 +100,22 @@ Task("Build")
     DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });
 });
 
+Task("Native")
+    .Description("Publish libkt.so with NativeAOT into artifacts/native/.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    DotNetPublish(nativeProject.Path.FullPath, new DotNetPublishSettings {
+        Configuration = configuration,
+        OutputDirectory = nativeOutput,
+    });
+});
+
 Task("Test")
     .Description("Run every test; prints 'N passed, N failed, N skipped'.")
     .IsDependentOn("Setup")
     .IsDependentOn("Build")
+    .IsDependentOn("Native")
     .Does(() =>
 {
     CleanDirectory(testResults);
@@ -128,6 +143,30 @@ Task("Test")
             executed += N("executed");
         }
     }
+    // The C tests of libkt.so print their own "N passed, N failed" line last.
+    if (FileExists(cTests)) {
+        var exit = StartProcess("bash", new ProcessSettings {
+            Arguments = new ProcessArgumentBuilder().Append(cTests.Path.FullPath).Append(MakeAbsolute(nativeOutput).FullPath),
+            RedirectStandardOutput = true,
+        }, out var output);
+        var lines = output.ToList();
+        foreach (var line in lines) Information(line);
+        var summary = lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^(\d+) passed, (\d+) failed$")).LastOrDefault(m => m.Success);
+        if (summary == null) {
+            failed++;
+            Error($"tests/c/run.sh printed no 'N passed, N failed' line (exit {exit})");
+        } else {
+            passed += long.Parse(summary.Groups[1].Value);
+            failed += long.Parse(summary.Groups[2].Value);
+            total += long.Parse(summary.Groups[1].Value) + long.Parse(summary.Groups[2].Value);
+            executed += long.Parse(summary.Groups[1].Value) + long.Parse(summary.Groups[2].Value);
+        }
+        if (exit != 0 && (summary == null || summary.Groups[2].Value == "0")) {
+            failed++;
+            Error($"tests/c/run.sh exited with {exit}");
+        }
+    }
+
     var skipped = Math.Max(0, total - executed);
     testSummary = $"{passed} passed, {failed} failed, {skipped} skipped";
     Information($"Read {trxFiles.Count} TRX file(s) from {testResults}.");
