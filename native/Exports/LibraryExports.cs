@@ -4,13 +4,16 @@ using Kt.Native.Interop;
 
 namespace Kt.Native.Exports;
 
-/// <summary>kt_abi_version, kt_version, kt_errstr, kt_last_error: they never fail.</summary>
+/// <summary>kt_abi_version, kt_nop, kt_version, kt_errstr, kt_last_error: they never fail.</summary>
 internal static unsafe class LibraryExports
 {
     public const int AbiVersion = 1;
 
     [UnmanagedCallersOnly(EntryPoint = "kt_abi_version")]
     public static int AbiVersionExport() => AbiVersion;
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_nop")]
+    public static int Nop() => Status.Ok;
 
     [UnmanagedCallersOnly(EntryPoint = "kt_version")]
     public static byte* Version() => Pointer("0.1.0\0"u8);

@@ -167,6 +167,10 @@ const char *kt_errstr(int code);
 ** Valid until the thread's next kt_ call. */
 const char *kt_last_error(void);
 
+/* Does nothing and returns KT_OK, before kt_init too: the cost of a call into the library,
+** which the benchmarks compare with a span's. */
+int kt_nop(void);
+
 /* ---- the engine ---------------------------------------------------------------------- */
 
 /* Starts the engine: allocates every slot and starts the exporter thread. options points
