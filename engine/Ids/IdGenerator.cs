@@ -4,15 +4,16 @@ using System.Security.Cryptography;
 namespace Kt;
 
 /// <summary>
-/// wyrand: one 64x64-bit multiply per 64 random bits. Each thread owns one, seeded from the
+/// SplitMix64: an add, three shifts and two 64-bit multiplies per 64 random bits, with no
+/// 128-bit product (which costs a software fallback where BMI2 is not assumed, as in the
+/// NativeAOT library). Each thread owns one, seeded from the
 /// OS and reseeded when <see cref="ForkEpoch"/> says the process forked, so that a child never
 /// repeats its parent's ids. Callers draw all the ids of a span in one go, so the state is
 /// loaded and stored once and the fork check made once.
 /// </summary>
 internal struct IdGenerator
 {
-    private const ulong Increment = 0xa0761d6478bd642fUL;
-    private const ulong Mixer = 0xe7037ed1a0b428dbUL;
+    private const ulong Increment = 0x9E3779B97F4A7C15UL;
 
     private ulong _state;
     private int _epoch;
@@ -62,8 +63,10 @@ internal struct IdGenerator
     private static ulong Mix(ref ulong state)
     {
         state += Increment;
-        UInt128 product = (UInt128)state * (state ^ Mixer);
-        return (ulong)(product >> 64) ^ (ulong)product;
+        ulong z = state;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

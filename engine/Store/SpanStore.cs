@@ -108,12 +108,12 @@ internal sealed class SpanStore
         }
         else
         {
-            if (!Utf8Text.IsValid(text.Utf8))
+            if (!text.IsValidated && !Utf8Text.IsValid(text.Utf8))
                 return KtStatus.InvalidArgument;
             written = Utf8Text.PrefixLength(text.Utf8, maxCharacters);
             if (written > room.Length)
                 return KtStatus.LimitReached;
-            text.Utf8[..written].CopyTo(room);
+            Utf8Text.Copy(text.Utf8[..written], room);
         }
         s.ArenaUsed += written;
         result = new StringRef(start, written);

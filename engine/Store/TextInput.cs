@@ -14,11 +14,15 @@ internal readonly ref struct TextInput
     private readonly int _length;
     public readonly bool IsUtf16;
 
-    public TextInput(ReadOnlySpan<byte> utf8)
+    /// <summary>UTF-8 the caller has already checked (the C ABI does, to name the bad argument), so the store does not check it again.</summary>
+    public readonly bool IsValidated;
+
+    public TextInput(ReadOnlySpan<byte> utf8, bool validated = false)
     {
         _start = ref MemoryMarshal.GetReference(utf8);
         _length = utf8.Length;
         IsUtf16 = false;
+        IsValidated = validated;
     }
 
     public TextInput(ReadOnlySpan<char> utf16)
@@ -26,6 +30,7 @@ internal readonly ref struct TextInput
         _start = ref Unsafe.As<char, byte>(ref MemoryMarshal.GetReference(utf16));
         _length = utf16.Length;
         IsUtf16 = true;
+        IsValidated = false;
     }
 
     public bool IsEmpty => _length == 0;

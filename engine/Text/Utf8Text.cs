@@ -57,6 +57,42 @@ internal static class Utf8Text
         return length;
     }
 
+    /// <summary>
+    /// Copies bytes that fit the destination. Names and keys are short: for them a pair of
+    /// overlapping moves beats a call into the general memory copy.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Copy(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        int length = source.Length;
+        ref byte from = ref MemoryMarshal.GetReference(source);
+        ref byte to = ref MemoryMarshal.GetReference(destination);
+        if (length > 32 || length > destination.Length)
+        {
+            source.CopyTo(destination);
+        }
+        else if (length >= 16)
+        {
+            Vector128.LoadUnsafe(ref from).StoreUnsafe(ref to);
+            Vector128.LoadUnsafe(ref from, (nuint)(length - 16)).StoreUnsafe(ref to, (nuint)(length - 16));
+        }
+        else if (length >= 8)
+        {
+            Unsafe.WriteUnaligned(ref to, Unsafe.ReadUnaligned<ulong>(ref from));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, length - 8), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref from, length - 8)));
+        }
+        else if (length >= 4)
+        {
+            Unsafe.WriteUnaligned(ref to, Unsafe.ReadUnaligned<uint>(ref from));
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref to, length - 4), Unsafe.ReadUnaligned<uint>(ref Unsafe.Add(ref from, length - 4)));
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+                Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i);
+        }
+    }
+
     /// <summary>Whether the bytes are well-formed UTF-8.</summary>
     public static bool IsValid(ReadOnlySpan<byte> utf8) => Utf8.IsValid(utf8);
 

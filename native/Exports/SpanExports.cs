@@ -42,7 +42,7 @@ internal static unsafe class SpanExports
                 spanOptions.ShouldSample = options->ShouldSample < 0 ? null : options->ShouldSample == 1;
                 spanOptions.Parent = SpanHandle.FromToken(runtime.Engine, (long)options->Parent);
             }
-            var span = t!.StartSpanUtf8(ctx, nameBytes, spanOptions);
+            var span = runtime.Engine.StartSpan(t!, ctx, new TextInput(nameBytes, validated: true), spanOptions);
             *output = (ulong)span.Token;
             if (options != null && options->AttributeCount > 0 && span.IsRecording)
                 status = AttributeReader.ApplyAll(new SpanTarget(runtime.Engine, span.Token), options->Attributes, options->AttributeCount, "options.attributes");
@@ -124,7 +124,7 @@ internal static unsafe class SpanExports
             status = Arguments.Text(value, valueLen, "value", out var v);
             if (status != Status.Ok)
                 return status;
-            return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.SetAttribute((long)span, new TextInput(k), new TextValue(new TextInput(v))), "span");
+            return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.SetAttribute((long)span, new TextInput(k, validated: true), new TextValue(new TextInput(v, validated: true))), "span");
         }
         catch (Exception e)
         {
@@ -151,7 +151,7 @@ internal static unsafe class SpanExports
             int status = Arguments.Text(key, keyLen, "key", out var k);
             if (status != Status.Ok)
                 return status;
-            return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.SetAttribute((long)span, new TextInput(k), value), "span");
+            return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.SetAttribute((long)span, new TextInput(k, validated: true), value), "span");
         }
         catch (Exception e)
         {
@@ -195,7 +195,7 @@ internal static unsafe class SpanExports
                 return LastError.Set(Status.InvalidArgument, $"attributes: NULL pointer with count {count}");
             if (span == 0)
                 return Status.Ok;
-            status = Arguments.From(runtime.Engine.BeginEvent((long)span, new TextInput(n), timeNs, out int slot), "span");
+            status = Arguments.From(runtime.Engine.BeginEvent((long)span, new TextInput(n, validated: true), timeNs, out int slot), "span");
             if (status != Status.Ok || slot < 0)
                 return status;
             return AttributeReader.ApplyAll(new EventTarget(runtime.Engine, slot), attributes, count, "attributes");
@@ -219,7 +219,7 @@ internal static unsafe class SpanExports
             int status = Arguments.Text(message, messageLen, "message", out var m);
             if (status != Status.Ok)
                 return status;
-            return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.SetStatus((long)span, (StatusCode)code, new TextInput(m)), "span");
+            return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.SetStatus((long)span, (StatusCode)code, new TextInput(m, validated: true)), "span");
         }
         catch (Exception e)
         {

@@ -14,13 +14,13 @@ internal static unsafe class AttributeReader
         int status = Arguments.Text(attribute->Key.Ptr, attribute->Key.Len, name.Field("key"), out var key);
         if (status != Status.Ok)
             return status;
-        var keyInput = new TextInput(key);
+        var keyInput = new TextInput(key, validated: true);
         ref var value = ref attribute->Value;
         switch (attribute->Type)
         {
             case 1:
                 status = Arguments.Text(value.String.Ptr, value.String.Len, name.Field("value.string"), out var text);
-                return status != Status.Ok ? status : Arguments.From(target.Set(keyInput, new TextValue(new TextInput(text))), name);
+                return status != Status.Ok ? status : Arguments.From(target.Set(keyInput, new TextValue(new TextInput(text, validated: true))), name);
             case 2:
                 return Arguments.From(target.Set(keyInput, ScalarValue.Of(value.Boolean != 0)), name);
             case 3:

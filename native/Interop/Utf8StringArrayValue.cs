@@ -17,7 +17,7 @@ internal readonly unsafe ref struct Utf8StringArrayValue(KtStr* items, int count
             if (!store.AppendBytes(slot, ref s, length, out var lengthRef))
                 return KtStatus.LimitReached;
             var text = new ReadOnlySpan<byte>(items[i].Ptr, (int)items[i].Len);
-            var status = store.AppendText(slot, ref s, new TextInput(text), store.ValueLengthLimit, out var stored);
+            var status = store.AppendText(slot, ref s, new TextInput(text, validated: true), store.ValueLengthLimit, out var stored);
             if (status != KtStatus.Ok)
                 return status;
             Unsafe.WriteUnaligned(ref store.Arena[lengthRef.Offset], stored.Length);

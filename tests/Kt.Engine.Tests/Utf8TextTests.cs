@@ -29,6 +29,19 @@ public class Utf8TextTests
     }
 
     [Fact]
+    public void Copy_is_exact_at_every_length()
+    {
+        for (int length = 0; length <= 70; length++)
+        {
+            var source = Enumerable.Range(1, length).Select(i => (byte)i).ToArray();
+            var destination = new byte[length + 8];
+            Utf8Text.Copy(source, destination);
+            Assert.Equal(source, destination[..length]);
+            Assert.All(destination[length..], b => Assert.Equal(0, b));
+        }
+    }
+
+    [Fact]
     public void Ascii_refuses_a_destination_that_is_too_small()
     {
         Assert.Equal(-1, Utf8Text.TryCopyAscii("abcdefghijklmnopq", new byte[16]));
