@@ -13,7 +13,8 @@ var nativeOutput = Directory("./artifacts/native");
 var cTests = File("./tests/c/run.sh");
 
 // System (apt) packages the tests need beyond the .NET SDK. Add them here as they come up.
-var systemPackages = new string[] { };
+// gcc and the C library headers link libkt.so (NativeAOT) and build the C tests; binutils gives nm.
+var systemPackages = new string[] { "gcc", "libc6-dev", "binutils", "zlib1g-dev" };
 
 // Set by Test; printed after Cake's task summary so it is the last line of the run.
 string testSummary = null;
@@ -177,7 +178,8 @@ Task("Test")
 });
 
 Task("Bench")
-    .Description("Run the BenchmarkDotNet suite; copies *-report-github.md to bench/results/ (extra args: --bench-args=\"...\").")
+    .Description("Run the BenchmarkDotNet suite and the C ABI harness; reports go to bench/results/ (extra args: --bench-args=\"...\").")
+    .IsDependentOn("Native")
     .Does(() =>
 {
     if (!FileExists(benchProject))
@@ -199,6 +201,23 @@ Task("Bench")
     EnsureDirectoryExists("./bench/results");
     CopyFiles(reports, "./bench/results");
     foreach (var r in reports) Information($"Copied {r.GetFilename()} to bench/results/");
+
+    // The C ABI harness: a span through libkt.so from C, beside an empty exported call.
+    var lib = MakeAbsolute(nativeOutput).FullPath;
+    var harness = MakeAbsolute(File("./artifacts/bench/cabi_bench")).FullPath;
+    var compile = StartProcess("gcc", new ProcessSettings {
+        Arguments = new ProcessArgumentBuilder()
+            .Append("-O2").Append("-std=c99").Append("-Wall").Append("-Wextra").Append("-Werror").Append("-pedantic")
+            .Append("-Inative/include").Append("bench/native/cabi_bench.c")
+            .Append($"-L{lib}").Append("-lkt").Append($"-Wl,-rpath,{lib}").Append("-o").Append(harness),
+    });
+    if (compile != 0) throw new CakeException("gcc could not build bench/native/cabi_bench.c");
+    var run = StartProcess(harness, new ProcessSettings { RedirectStandardOutput = true }, out var table);
+    if (run != 0) throw new CakeException($"the C ABI harness exited with {run}");
+    var lines = table.ToList();
+    foreach (var line in lines) Information(line);
+    System.IO.File.WriteAllLines("./bench/results/cabi.md", new[] { "# libkt.so from C", "" }.Concat(lines));
+    Information("Wrote bench/results/cabi.md");
 });
 
 Task("Demo")
