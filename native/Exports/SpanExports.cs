@@ -35,8 +35,9 @@ internal static unsafe class SpanExports
                     return LastError.Set(Status.InvalidArgument, $"options.start_time_ns: {options->StartTimeNs} is negative");
                 if (options->ShouldSample is < -1 or > 1)
                     return LastError.Set(Status.InvalidArgument, $"options.should_sample: {options->ShouldSample} is not -1, 0 or 1");
-                if (options->Attributes == null && options->AttributeCount > 0)
-                    return LastError.Set(Status.InvalidArgument, $"options.attributes: NULL pointer with attribute_count {options->AttributeCount}");
+                status = AttributeReader.ValidateAll(options->Attributes, options->AttributeCount, "options.attributes");
+                if (status != Status.Ok)
+                    return status;
                 spanOptions.Kind = (SpanKind)options->Kind;
                 spanOptions.StartTimeUnixNanoseconds = options->StartTimeNs;
                 spanOptions.ShouldSample = options->ShouldSample < 0 ? null : options->ShouldSample == 1;
@@ -45,8 +46,8 @@ internal static unsafe class SpanExports
             var span = runtime.Engine.StartSpan(t!, ctx, new TextInput(nameBytes, validated: true), spanOptions);
             *output = (ulong)span.Token;
             if (options != null && options->AttributeCount > 0 && span.IsRecording)
-                status = AttributeReader.ApplyAll(new SpanTarget(runtime.Engine, span.Token), options->Attributes, options->AttributeCount, "options.attributes");
-            return status;
+                AttributeReader.ApplyAll(new SpanTarget(runtime.Engine, span.Token), options->Attributes, options->AttributeCount, "options.attributes");
+            return Status.Ok;
         }
         catch (InvalidOperationException e)
         {
@@ -102,7 +103,10 @@ internal static unsafe class SpanExports
                 return Fail.NotInitialized("kt_span_set_attribute");
             if (attribute == null)
                 return LastError.Set(Status.InvalidArgument, "attribute: NULL pointer");
-            return span == 0 ? Status.Ok : AttributeReader.Apply(new SpanTarget(runtime.Engine, (long)span), attribute, "attribute");
+            int status = AttributeReader.Validate(attribute, "attribute");
+            if (status != Status.Ok || span == 0)
+                return status;
+            return Arguments.From(AttributeReader.Apply(new SpanTarget(runtime.Engine, (long)span), attribute), "span");
         }
         catch (Exception e)
         {
@@ -166,6 +170,19 @@ internal static unsafe class SpanExports
     [UnmanagedCallersOnly(EntryPoint = "kt_span_record_error")]
     public static int RecordError(ulong span, byte* message, nuint messageLen)
     {
+        try
+        {
+            if (NativeRuntime.Current is not null)
+            {
+                int status = Arguments.Text(message, messageLen, "message", out _);
+                if (status != Status.Ok)
+                    return status;
+            }
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_span_record_error", e);
+        }
         fixed (byte* key = "exception.message"u8)
         fixed (byte* eventName = "exception"u8)
         {
@@ -191,10 +208,9 @@ internal static unsafe class SpanExports
                 return status;
             if (timeNs < 0)
                 return LastError.Set(Status.InvalidArgument, $"time_ns: {timeNs} is negative");
-            if (attributes == null && count > 0)
-                return LastError.Set(Status.InvalidArgument, $"attributes: NULL pointer with count {count}");
-            if (span == 0)
-                return Status.Ok;
+            status = AttributeReader.ValidateAll(attributes, count, "attributes");
+            if (status != Status.Ok || span == 0)
+                return status;
             status = Arguments.From(runtime.Engine.BeginEvent((long)span, new TextInput(n, validated: true), timeNs, out int slot), "span");
             if (status != Status.Ok || slot < 0)
                 return status;
@@ -239,8 +255,9 @@ internal static unsafe class SpanExports
                 return LastError.Set(Status.InvalidArgument, "trace_id: NULL pointer");
             if (spanId == null)
                 return LastError.Set(Status.InvalidArgument, "span_id: NULL pointer");
-            if (attributes == null && count > 0)
-                return LastError.Set(Status.InvalidArgument, $"attributes: NULL pointer with count {count}");
+            int status = AttributeReader.ValidateAll(attributes, count, "attributes");
+            if (status != Status.Ok)
+                return status;
             var linked = new SpanContext(TraceId.FromBytes(new ReadOnlySpan<byte>(traceId, 16)),
                 new SpanId(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(new ReadOnlySpan<byte>(spanId, 8))), (TraceFlags)flags);
             if (!linked.TraceId.IsValid)
@@ -249,7 +266,7 @@ internal static unsafe class SpanExports
                 return LastError.Set(Status.InvalidArgument, "span_id: all zero");
             if (span == 0)
                 return Status.Ok;
-            int status = Arguments.From(runtime.Engine.BeginLink((long)span, linked, out int slot), "span");
+            status = Arguments.From(runtime.Engine.BeginLink((long)span, linked, out int slot), "span");
             if (status != Status.Ok || slot < 0)
                 return status;
             return AttributeReader.ApplyAll(new LinkTarget(runtime.Engine, slot), attributes, count, "attributes");

@@ -44,7 +44,15 @@ internal static unsafe class OptionParser
         }
         catch (ArgumentException e)
         {
-            return LastError.Set(Status.InvalidArgument, $"options: {e.Message}");
+            // The engine names its own property; the caller knows the key it passed.
+            var key = e.ParamName is not null && KeyOf.TryGetValue(e.ParamName, out var k) ? k : e.ParamName ?? "options";
+            var message = e.Message;
+            int suffix = message.IndexOf(" (Parameter", StringComparison.Ordinal);
+            if (suffix >= 0)
+                message = message[..suffix];
+            if (e.ParamName is not null)
+                message = message.Replace(e.ParamName, key, StringComparison.Ordinal);
+            return LastError.Set(Status.InvalidArgument, $"options: {key}: {message}");
         }
         return Status.Ok;
     }
@@ -87,6 +95,26 @@ internal static unsafe class OptionParser
         }
         return Status.Ok;
     }
+
+    private static readonly Dictionary<string, string> KeyOf = new(StringComparer.Ordinal)
+    {
+        [nameof(EngineOptions.MaxSpans)] = "max_spans",
+        [nameof(EngineOptions.AttributesPerSpan)] = "attributes_per_span",
+        [nameof(EngineOptions.EventsPerSpan)] = "events_per_span",
+        [nameof(EngineOptions.LinksPerSpan)] = "links_per_span",
+        [nameof(EngineOptions.EventAndLinkAttributesPerSpan)] = "event_and_link_attributes_per_span",
+        [nameof(EngineOptions.BytesPerSpan)] = "bytes_per_span",
+        [nameof(EngineOptions.QueueCapacityPerThread)] = "queue_capacity_per_thread",
+        [nameof(EngineOptions.MaxExportBatchSize)] = "max_export_batch_size",
+        [nameof(EngineOptions.ScheduleDelay)] = "schedule_delay_ms",
+        [nameof(EngineOptions.PollInterval)] = "poll_interval_ms",
+        [nameof(SpanLimits.AttributeCountLimit)] = "attribute_count_limit",
+        [nameof(SpanLimits.AttributeValueLengthLimit)] = "attribute_value_length_limit",
+        [nameof(SpanLimits.EventCountLimit)] = "event_count_limit",
+        [nameof(SpanLimits.LinkCountLimit)] = "link_count_limit",
+        [nameof(SpanLimits.EventAttributeCountLimit)] = "event_attribute_count_limit",
+        [nameof(SpanLimits.LinkAttributeCountLimit)] = "link_attribute_count_limit",
+    };
 
     private static bool IsKnown(string key) => key is "max_spans" or "attributes_per_span" or "events_per_span" or "links_per_span"
         or "event_and_link_attributes_per_span" or "bytes_per_span" or "queue_capacity_per_thread" or "max_export_batch_size"
