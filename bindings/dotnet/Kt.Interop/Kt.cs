@@ -1,0 +1,128 @@
+using System.Runtime.InteropServices;
+using System.Text.Unicode;
+
+namespace Kt.Interop;
+
+/// <summary>
+/// The engine inside libkt: one per process, shared by every caller of the library, managed
+/// or native. Every method returns the library's status as a <see cref="KtResult"/>; engine
+/// statuses never throw.
+/// <para>
+/// Outside the <c>Kt.*</c> namespaces the simple name <c>Kt</c> means the root namespace, which
+/// C# prefers to a <c>using Kt.Interop;</c> directive; there, alias the class
+/// (<c>using KtEngine = Kt.Interop.Kt;</c>) or write <c>Kt.Interop.Kt</c>.
+/// </para>
+/// </summary>
+public static class Kt
+{
+    /// <summary>
+    /// Starts the engine (<c>kt_init</c>) with the given settings; an unknown key or a bad value
+    /// gives <see cref="KtResult.InvalidArgument"/> and <see cref="LastError"/> names it.
+    /// This call allocates (it transcodes the settings); nothing after it needs to.
+    /// </summary>
+    /// <param name="settings">Settings such as <c>max_spans</c>, <c>sampling_rate</c>; see kt.h.</param>
+    /// <returns><see cref="KtResult.Ok"/>, <see cref="KtResult.InvalidArgument"/>, <see cref="KtResult.AlreadyInitialized"/> or <see cref="KtResult.Internal"/>.</returns>
+    /// <exception cref="InvalidOperationException">The library's ABI version is not <see cref="KtLibrary.ExpectedAbiVersion"/>.</exception>
+    public static unsafe KtResult Init(ReadOnlySpan<KtSetting> settings = default)
+    {
+        KtLibrary.EnsureCompatible();
+        if (settings.IsEmpty)
+            return (KtResult)NativeMethods.kt_init(null, 0);
+
+        // All keys and values in one buffer, so one pin covers them.
+        var offsets = new (int Key, int KeyLength, int Value, int ValueLength)[settings.Length];
+        var text = new List<byte>();
+        for (int i = 0; i < settings.Length; i++)
+        {
+            int key = text.Count;
+            AppendStrict(text, settings[i].Key);
+            int value = text.Count;
+            AppendStrict(text, settings[i].Value);
+            offsets[i] = (key, value - key, value, text.Count - value);
+        }
+        var bytes = text.ToArray();
+        var options = new KtOption[settings.Length];
+        fixed (byte* b = bytes)
+        fixed (KtOption* o = options)
+        {
+            for (int i = 0; i < options.Length; i++)
+            {
+                var (key, keyLength, value, valueLength) = offsets[i];
+                o[i].Key = new KtStr(keyLength == 0 ? null : b + key, (nuint)keyLength);
+                o[i].Value = new KtStr(valueLength == 0 ? null : b + value, (nuint)valueLength);
+            }
+            return (KtResult)NativeMethods.kt_init(o, (nuint)options.Length);
+        }
+    }
+
+    // UTF-8 of a setting; a lone surrogate becomes 0xFF so the library names the bad setting.
+    private static void AppendStrict(List<byte> to, string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+            return;
+        var utf8 = new byte[text.Length * 3];
+        if (Utf8.FromUtf16(text, utf8, out _, out int written, replaceInvalidSequences: false) != System.Buffers.OperationStatus.Done)
+        {
+            to.Add(0xFF);
+            return;
+        }
+        to.AddRange(utf8.AsSpan(0, written));
+    }
+
+    /// <summary>
+    /// Exports what has finished, stops the exporter thread and makes new spans no-ops
+    /// (<c>kt_shutdown</c>), waiting at most <paramref name="timeout"/> (rounded up to whole
+    /// milliseconds; a negative one is <see cref="KtResult.InvalidArgument"/>). Handles stay safe
+    /// to use; <see cref="Init"/> may be called again afterwards. A wait longer than
+    /// <see cref="int.MaxValue"/> milliseconds (about 24.8 days) is clamped to it.
+    /// </summary>
+    /// <param name="timeout">How long to wait for the export.</param>
+    /// <returns><see cref="KtResult.Ok"/>, <see cref="KtResult.NotInitialized"/>, <see cref="KtResult.Timeout"/> or <see cref="KtResult.InvalidArgument"/>.</returns>
+    public static KtResult Shutdown(TimeSpan timeout) => (KtResult)NativeMethods.kt_shutdown(Milliseconds(timeout));
+
+    /// <summary>Exports every span finished before the call (<c>kt_flush</c>), waiting at most <paramref name="timeout"/>.</summary>
+    /// <param name="timeout">How long to wait (rounded up to whole milliseconds, at most <see cref="int.MaxValue"/>; negative is refused).</param>
+    /// <returns><see cref="KtResult.Ok"/>, <see cref="KtResult.NotInitialized"/>, <see cref="KtResult.Timeout"/> or <see cref="KtResult.InvalidArgument"/>.</returns>
+    public static KtResult Flush(TimeSpan timeout) => (KtResult)NativeMethods.kt_flush(Milliseconds(timeout));
+
+    /// <summary>Reads the engine's counters (<c>kt_counters</c>).</summary>
+    /// <param name="counters">The counters; all zero unless the result is <see cref="KtResult.Ok"/>.</param>
+    /// <returns><see cref="KtResult.Ok"/> or <see cref="KtResult.NotInitialized"/>.</returns>
+    public static unsafe KtResult Counters(out KtCounters counters)
+    {
+        KtCountersNative native = default;
+        var result = (KtResult)NativeMethods.kt_counters(&native);
+        counters = result == KtResult.Ok ? new KtCounters(native) : default;
+        return result;
+    }
+
+    /// <summary>
+    /// The calling thread's message for its last failed call (<c>kt_last_error</c>), naming the
+    /// argument that was wrong; "" if none. Allocates a string: for diagnostics, not hot paths.
+    /// </summary>
+    public static unsafe string LastError => Marshal.PtrToStringUTF8((IntPtr)NativeMethods.kt_last_error()) ?? "";
+
+    /// <summary>The library's name for a status (<c>kt_errstr</c>), e.g. "success"; "unknown status" for other values.</summary>
+    /// <param name="result">The status to name.</param>
+    /// <returns>The message, as a new string.</returns>
+    public static unsafe string ErrorString(KtResult result) => Marshal.PtrToStringUTF8((IntPtr)NativeMethods.kt_errstr((int)result)) ?? "";
+
+    /// <summary>Calls <c>kt_nop</c>, which does nothing: the cost of one call into the library.</summary>
+    /// <returns><see cref="KtResult.Ok"/>.</returns>
+    public static KtResult Nop() => (KtResult)NativeMethods.kt_nop();
+
+    /// <summary>The longest wait passed to the library: the most every libkt build accepts.</summary>
+    internal const long MaxTimeoutMs = int.MaxValue;
+
+    // Whole milliseconds, rounded up, at most MaxTimeoutMs; negative stays negative, so the
+    // library refuses it and names timeout_ms. (libkt 0.1.0 answers KT_E_INTERNAL to waits
+    // above int.MaxValue ms in kt_shutdown and above ~2^63 ticks in kt_flush; no caller needs them.)
+    internal static long Milliseconds(TimeSpan timeout)
+    {
+        long ticks = timeout.Ticks;
+        if (ticks < 0)
+            return Math.Min(-1, ticks / TimeSpan.TicksPerMillisecond);
+        long ms = ticks / TimeSpan.TicksPerMillisecond + (ticks % TimeSpan.TicksPerMillisecond != 0 ? 1 : 0);
+        return Math.Min(ms, MaxTimeoutMs);
+    }
+}

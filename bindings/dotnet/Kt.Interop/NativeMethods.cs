@@ -1,0 +1,117 @@
+using System.Runtime.InteropServices;
+
+namespace Kt.Interop;
+
+/// <summary>
+/// Every function of kt.h, declared with source-generated <see cref="LibraryImportAttribute"/>
+/// and blittable types only (pointers, <see cref="nuint"/> for <c>size_t</c>, fixed-size
+/// integers, <see cref="double"/>), so the generated stubs marshal nothing and allocate
+/// nothing. The library is found through <see cref="KtLibrary"/>.
+/// </summary>
+internal static unsafe partial class NativeMethods
+{
+    /// <summary>The name every import uses; <see cref="KtLibrary"/> resolves it.</summary>
+    public const string Library = "kt";
+
+    // The resolver must be in place before the runtime binds the first import.
+    static NativeMethods() => KtLibrary.EnsureResolver();
+
+    // ---- the library
+
+    [LibraryImport(Library)]
+    internal static partial int kt_abi_version();
+
+    [LibraryImport(Library)]
+    internal static partial byte* kt_version();
+
+    [LibraryImport(Library)]
+    internal static partial byte* kt_errstr(int code);
+
+    [LibraryImport(Library)]
+    internal static partial byte* kt_last_error();
+
+    [LibraryImport(Library)]
+    internal static partial int kt_nop();
+
+    // ---- the engine
+
+    [LibraryImport(Library)]
+    internal static partial int kt_init(KtOption* options, nuint count);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_shutdown(long timeoutMs);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_flush(long timeoutMs);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_counters(KtCountersNative* output);
+
+    // ---- tracers and contexts
+
+    [LibraryImport(Library)]
+    internal static partial int kt_tracer_new(byte* name, nuint nameLen, double samplingRate, byte* ns, nuint nsLen, ulong* output);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_context_begin(ulong* output);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_context_end(ulong context);
+
+    // ---- spans
+
+    [LibraryImport(Library)]
+    internal static partial int kt_start_span(ulong tracer, ulong context, byte* name, nuint nameLen, KtSpanOptions* options, ulong* output);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_finish(ulong span, long endTimeNs);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_release(ulong span);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_set_attribute(ulong span, KtAttribute* attribute);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_set_string(ulong span, byte* key, nuint keyLen, byte* value, nuint valueLen);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_set_int(ulong span, byte* key, nuint keyLen, long value);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_set_double(ulong span, byte* key, nuint keyLen, double value);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_set_bool(ulong span, byte* key, nuint keyLen, int value);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_add_event(ulong span, byte* name, nuint nameLen, long timeNs, KtAttribute* attributes, nuint count);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_record_error(ulong span, byte* message, nuint messageLen);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_set_status(ulong span, int code, byte* message, nuint messageLen);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_add_link(ulong span, byte* traceId, byte* spanId, byte flags, KtAttribute* attributes, nuint count);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_ids(ulong span, byte* traceId, byte* spanId, int* sampled);
+
+    // ---- the active span
+
+    [LibraryImport(Library)]
+    internal static partial int kt_active_span(ulong tracer, ulong context, ulong* output);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_set_active_span(ulong tracer, ulong context, ulong span);
+
+    // ---- W3C trace context
+
+    [LibraryImport(Library)]
+    internal static partial int kt_context_extract(ulong context, byte* traceparent, nuint traceparentLen, byte* tracestate, nuint tracestateLen);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_inject(ulong span, byte* buffer, nuint capacity, nuint* written);
+}
