@@ -1,5 +1,4 @@
-using System.Text;
-using System.Text.Unicode;
+using Kt.Text;
 
 namespace Kt.Native.Interop;
 
@@ -17,8 +16,7 @@ internal static unsafe class Arguments
         if (ptr == null)
             return len == 0 ? Status.Ok : LastError.Set(Status.InvalidArgument, $"{name}: NULL pointer with length {len}");
         text = new ReadOnlySpan<byte>(ptr, (int)len);
-        // Names and keys are nearly always ASCII, which is cheaper to confirm than UTF-8.
-        if (!Ascii.IsValid(text) && !Utf8.IsValid(text))
+        if (!Utf8Text.IsValid(text))
             return LastError.Set(Status.InvalidArgument, $"{name}: not valid UTF-8");
         return Status.Ok;
     }

@@ -29,6 +29,23 @@ public class Utf8TextTests
     }
 
     [Fact]
+    public void Is_ascii_at_every_length_and_position()
+    {
+        for (int length = 0; length <= 80; length++)
+        {
+            var text = Enumerable.Range(0, length).Select(i => (byte)(32 + i % 90)).ToArray();
+            Assert.True(Utf8Text.IsAscii(text));
+            for (int at = 0; at < length; at++)
+            {
+                var copy = (byte[])text.Clone();
+                copy[at] = 0x80;
+                Assert.False(Utf8Text.IsAscii(copy));
+                Assert.False(Utf8Text.IsValid(copy));
+            }
+        }
+    }
+
+    [Fact]
     public void Copy_is_exact_at_every_length()
     {
         for (int length = 0; length <= 70; length++)
