@@ -29,7 +29,7 @@ internal static unsafe class EngineExports
         {
             if (timeoutMs < 0)
                 return LastError.Set(Status.InvalidArgument, $"timeout_ms: {timeoutMs} is negative");
-            return NativeRuntime.Stop(TimeSpan.FromMilliseconds(timeoutMs));
+            return NativeRuntime.Stop(Timeout(timeoutMs));
         }
         catch (Exception e)
         {
@@ -47,7 +47,7 @@ internal static unsafe class EngineExports
                 return Fail.NotInitialized("kt_flush");
             if (timeoutMs < 0)
                 return LastError.Set(Status.InvalidArgument, $"timeout_ms: {timeoutMs} is negative");
-            return runtime.Engine.ForceFlush(TimeSpan.FromMilliseconds(timeoutMs)) ? Status.Ok
+            return runtime.Engine.ForceFlush(Timeout(timeoutMs)) ? Status.Ok
                 : LastError.Set(Status.Timeout, $"kt_flush: not done after {timeoutMs} ms");
         }
         catch (Exception e)
@@ -55,6 +55,10 @@ internal static unsafe class EngineExports
             return Fail.Internal("kt_flush", e);
         }
     }
+
+    // Waits longer than int.MaxValue milliseconds (24 days) are as good as forever, and are
+    // the most that thread joins and timed waits take.
+    private static TimeSpan Timeout(long milliseconds) => TimeSpan.FromMilliseconds(Math.Min(milliseconds, int.MaxValue));
 
     [UnmanagedCallersOnly(EntryPoint = "kt_counters")]
     public static int Counters(KtCounters* output)

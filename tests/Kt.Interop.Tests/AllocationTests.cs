@@ -34,14 +34,14 @@ public class AllocationTests
         failures = 0;
         for (int i = 0; i < Warmup; i++)
             failures += OneSpan(tracer, context, name, allocate);
-        Ids.Ok(Kt.Flush(TimeSpan.FromSeconds(10)));
+        Ids.Ok(KtNative.Flush(TimeSpan.FromSeconds(10)));
         GC.Collect();
         GC.Collect();
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < Iterations; i++)
             failures += OneSpan(tracer, context, name, allocate);
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Ids.Ok(Kt.Flush(TimeSpan.FromSeconds(10)));
+        Ids.Ok(KtNative.Flush(TimeSpan.FromSeconds(10)));
         return allocated;
     }
 
@@ -57,11 +57,11 @@ public class AllocationTests
         if (withContext)
             Ids.Ok(NativeContext.Begin(out context));
         string name = nameLength == 15 ? "GET /users/{id}" : new string('n', nameLength);
-        Ids.Ok(Kt.Counters(out var before));
+        Ids.Ok(KtNative.Counters(out var before));
 
         long allocated = Measure(tracer, context, name, allocate: false, out int failures);
 
-        Ids.Ok(Kt.Counters(out var after));
+        Ids.Ok(KtNative.Counters(out var after));
         if (withContext)
             Ids.Ok(context.End());
         Assert.Equal(0, failures);

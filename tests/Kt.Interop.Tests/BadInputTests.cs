@@ -9,7 +9,7 @@ public class BadInputTests
     private static void Refused(KtResult result, string named)
     {
         Assert.Equal(KtResult.InvalidArgument, result);
-        Assert.Contains(named, Kt.LastError);
+        Assert.Contains(named, KtNative.LastError);
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public class BadInputTests
         Ids.Ok(NativeTracer.Global.StartSpan(NativeContext.None, "too long", out var span));
         string huge = new('x', (1 << 24) + 1);
         Refused(span.SetAttribute("k", huge), "value");
-        Assert.Contains("KT_MAX_STRING", Kt.LastError);
+        Assert.Contains("KT_MAX_STRING", KtNative.LastError);
         Ids.Ok(span.Finish());
     }
 
@@ -88,7 +88,7 @@ public class BadInputTests
         Ids.Ok(NativeTracer.Global.StartSpan(context, "finished", out var span));
         Ids.Ok(span.Finish());
         Assert.Equal(KtResult.Stale, span.Finish());
-        Assert.Contains("span", Kt.LastError);
+        Assert.Contains("span", KtNative.LastError);
         Assert.Equal(KtResult.Stale, span.Release());
         Assert.Equal(KtResult.Stale, span.SetAttribute("k", "v"));
         Assert.Equal(KtResult.Stale, span.SetAttribute("k"u8, "v"u8));
@@ -112,7 +112,7 @@ public class BadInputTests
         Ids.Ok(NativeTracer.Global.StartSpan(NativeContext.None, "gone", out var gone));
         Ids.Ok(gone.Finish());
         var result = NativeTracer.Global.StartSpan(NativeContext.None, "orphan", new NativeSpanOptions { Parent = gone }, out var orphan);
-        Assert.True(result is KtResult.Ok or KtResult.Stale or KtResult.InvalidArgument, $"{result}: {Kt.LastError}");
+        Assert.True(result is KtResult.Ok or KtResult.Stale or KtResult.InvalidArgument, $"{result}: {KtNative.LastError}");
         Ids.Ok(orphan.Finish());
     }
 
@@ -124,23 +124,23 @@ public class BadInputTests
     public void Forged_handles_are_refused(ulong handle)
     {
         var span = new NativeSpan(handle);
-        Assert.True(span.SetAttribute("k", "v") is KtResult.InvalidHandle or KtResult.Stale, Kt.LastError);
-        Assert.True(span.Finish() is KtResult.InvalidHandle or KtResult.Stale, Kt.LastError);
-        Assert.True(span.Release() is KtResult.InvalidHandle or KtResult.Stale, Kt.LastError);
-        Assert.True(span.GetIds(new byte[16], new byte[8], out _) is KtResult.InvalidHandle or KtResult.Stale, Kt.LastError);
-        Assert.True(span.TryInject(new byte[64], out _) is KtResult.InvalidHandle or KtResult.Stale, Kt.LastError);
-        Assert.True(span.AddEvent("e") is KtResult.InvalidHandle or KtResult.Stale, Kt.LastError);
+        Assert.True(span.SetAttribute("k", "v") is KtResult.InvalidHandle or KtResult.Stale, KtNative.LastError);
+        Assert.True(span.Finish() is KtResult.InvalidHandle or KtResult.Stale, KtNative.LastError);
+        Assert.True(span.Release() is KtResult.InvalidHandle or KtResult.Stale, KtNative.LastError);
+        Assert.True(span.GetIds(new byte[16], new byte[8], out _) is KtResult.InvalidHandle or KtResult.Stale, KtNative.LastError);
+        Assert.True(span.TryInject(new byte[64], out _) is KtResult.InvalidHandle or KtResult.Stale, KtNative.LastError);
+        Assert.True(span.AddEvent("e") is KtResult.InvalidHandle or KtResult.Stale, KtNative.LastError);
 
         var tracer = new NativeTracer(handle);
-        Assert.True(tracer.StartSpan(NativeContext.None, "x", out var none) is KtResult.InvalidHandle or KtResult.Stale, Kt.LastError);
+        Assert.True(tracer.StartSpan(NativeContext.None, "x", out var none) is KtResult.InvalidHandle or KtResult.Stale, KtNative.LastError);
         Assert.True(none.IsNoop);
-        Assert.True(tracer.ActiveSpan(NativeContext.None, out _) is KtResult.InvalidHandle or KtResult.Stale, Kt.LastError);
+        Assert.True(tracer.ActiveSpan(NativeContext.None, out _) is KtResult.InvalidHandle or KtResult.Stale, KtNative.LastError);
 
         var context = new NativeContext(handle);
-        Assert.True(context.End() is KtResult.InvalidHandle or KtResult.Stale, Kt.LastError);
-        Assert.True(context.Extract("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"u8) is KtResult.InvalidHandle or KtResult.Stale, Kt.LastError);
-        Assert.True(NativeTracer.Global.StartSpan(context, "x", out _) is KtResult.InvalidHandle or KtResult.Stale, Kt.LastError);
-        Assert.True(NativeTracer.Global.SetActiveSpan(context, NativeSpan.Noop) is KtResult.InvalidHandle or KtResult.Stale, Kt.LastError);
+        Assert.True(context.End() is KtResult.InvalidHandle or KtResult.Stale, KtNative.LastError);
+        Assert.True(context.Extract("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"u8) is KtResult.InvalidHandle or KtResult.Stale, KtNative.LastError);
+        Assert.True(NativeTracer.Global.StartSpan(context, "x", out _) is KtResult.InvalidHandle or KtResult.Stale, KtNative.LastError);
+        Assert.True(NativeTracer.Global.SetActiveSpan(context, NativeSpan.Noop) is KtResult.InvalidHandle or KtResult.Stale, KtNative.LastError);
     }
 
     [Fact]

@@ -8,7 +8,7 @@ internal static class Ids
         var trace = new byte[16];
         var id = new byte[8];
         var result = span.GetIds(trace, id, out bool sampled);
-        Assert.True(result == KtResult.Ok, $"GetIds: {result}: {Kt.LastError}");
+        Assert.True(result == KtResult.Ok, $"GetIds: {result}: {KtNative.LastError}");
         return (Convert.ToHexStringLower(trace), Convert.ToHexStringLower(id), sampled);
     }
 
@@ -16,13 +16,13 @@ internal static class Ids
     {
         var buffer = new byte[64];
         var result = span.TryInject(buffer, out int written);
-        Assert.True(result == KtResult.Ok, $"TryInject: {result}: {Kt.LastError}");
+        Assert.True(result == KtResult.Ok, $"TryInject: {result}: {KtNative.LastError}");
         return System.Text.Encoding.ASCII.GetString(buffer, 0, written);
     }
 
     public static void Ok(KtResult result, string what = "call")
     {
         if (result != KtResult.Ok)
-            Assert.Fail($"{what}: {result}: {Kt.LastError}");
+            Assert.Fail($"{what}: {result}: {KtNative.LastError}");
     }
 }

@@ -16,19 +16,19 @@ public class LibraryTests(NativeEngineFixture fixture)
         Assert.Equal(KtLibrary.ExpectedAbiVersion, KtLibrary.AbiVersion);
         KtLibrary.EnsureCompatible();
         Assert.Matches(@"^\d+\.\d+\.\d+", KtLibrary.Version);
-        Assert.Equal(KtResult.Ok, Kt.Nop());
+        Assert.Equal(KtResult.Ok, KtNative.Nop());
     }
 
     [Fact]
     public void Error_strings_name_every_code()
     {
-        Assert.Equal("success", Kt.ErrorString(KtResult.Ok));
-        Assert.Equal("the span has finished or was released", Kt.ErrorString(KtResult.Stale));
-        Assert.Equal("an argument is out of range or malformed", Kt.ErrorString(KtResult.InvalidArgument));
+        Assert.Equal("success", KtNative.ErrorString(KtResult.Ok));
+        Assert.Equal("the span has finished or was released", KtNative.ErrorString(KtResult.Stale));
+        Assert.Equal("an argument is out of range or malformed", KtNative.ErrorString(KtResult.InvalidArgument));
         foreach (var code in Enum.GetValues<KtResult>())
-            Assert.NotEqual("unknown status", Kt.ErrorString(code));
-        Assert.Equal("unknown status", Kt.ErrorString((KtResult)(-100)));
-        Assert.Equal("unknown status", Kt.ErrorString((KtResult)1));
+            Assert.NotEqual("unknown status", KtNative.ErrorString(code));
+        Assert.Equal("unknown status", KtNative.ErrorString((KtResult)(-100)));
+        Assert.Equal("unknown status", KtNative.ErrorString((KtResult)1));
     }
 
     [Fact]

@@ -18,9 +18,9 @@ public class LifecycleTests(NativeEngineFixture fixture)
     [Fact]
     public void Init_twice_is_already_initialized()
     {
-        Assert.Equal(KtResult.AlreadyInitialized, Kt.Init(NativeEngineFixture.Settings));
-        Assert.Contains("already", Kt.LastError);
-        Assert.Equal(KtResult.AlreadyInitialized, Kt.Init());
+        Assert.Equal(KtResult.AlreadyInitialized, KtNative.Init(NativeEngineFixture.Settings));
+        Assert.Contains("already", KtNative.LastError);
+        Assert.Equal(KtResult.AlreadyInitialized, KtNative.Init());
     }
 
     [Fact]
@@ -32,12 +32,12 @@ public class LifecycleTests(NativeEngineFixture fixture)
         Assert.Equal(KtResult.Ok, tracer.StartSpan(NativeContext.None, "finished before shutdown", out var done));
         Assert.Equal(KtResult.Ok, done.Finish());
 
-        Assert.Equal(KtResult.Ok, Kt.Shutdown(TimeSpan.FromSeconds(10)));
+        Assert.Equal(KtResult.Ok, KtNative.Shutdown(TimeSpan.FromSeconds(10)));
         try
         {
-            Assert.Equal(KtResult.NotInitialized, Kt.Shutdown(TimeSpan.FromSeconds(1)));
-            Assert.Equal(KtResult.NotInitialized, Kt.Flush(TimeSpan.FromSeconds(1)));
-            Assert.Equal(KtResult.NotInitialized, Kt.Counters(out var counters));
+            Assert.Equal(KtResult.NotInitialized, KtNative.Shutdown(TimeSpan.FromSeconds(1)));
+            Assert.Equal(KtResult.NotInitialized, KtNative.Flush(TimeSpan.FromSeconds(1)));
+            Assert.Equal(KtResult.NotInitialized, KtNative.Counters(out var counters));
             Assert.Equal(0UL, counters.SpansStarted);
             Assert.Equal(KtResult.NotInitialized, NativeTracer.Create("after", out var none));
             Assert.Equal(NativeTracer.Global, none);
@@ -62,8 +62,8 @@ public class LifecycleTests(NativeEngineFixture fixture)
             Assert.Equal(KtResult.NotInitialized, span.TryInject(new byte[64], out _));
             Assert.Equal(KtResult.NotInitialized, span.Finish());
             Assert.Equal(KtResult.NotInitialized, span.Release());
-            Assert.Contains("not initialised", Kt.LastError);
-            Assert.Equal(KtResult.Ok, Kt.Nop());
+            Assert.Contains("not initialised", KtNative.LastError);
+            Assert.Equal(KtResult.Ok, KtNative.Nop());
         }
         finally
         {
@@ -71,9 +71,9 @@ public class LifecycleTests(NativeEngineFixture fixture)
         }
 
         // The new engine refuses the old engine's handles instead of touching its slots.
-        Assert.True(span.SetAttribute("k", "v") is KtResult.InvalidHandle or KtResult.Stale, Kt.LastError);
-        Assert.True(tracer.StartSpan(NativeContext.None, "x", out _) is KtResult.InvalidHandle, Kt.LastError);
-        Assert.True(context.End() is KtResult.InvalidHandle or KtResult.Stale, Kt.LastError);
+        Assert.True(span.SetAttribute("k", "v") is KtResult.InvalidHandle or KtResult.Stale, KtNative.LastError);
+        Assert.True(tracer.StartSpan(NativeContext.None, "x", out _) is KtResult.InvalidHandle, KtNative.LastError);
+        Assert.True(context.End() is KtResult.InvalidHandle or KtResult.Stale, KtNative.LastError);
     }
 
     [Theory]
@@ -83,13 +83,13 @@ public class LifecycleTests(NativeEngineFixture fixture)
     [InlineData("schedule_delay_ms", "-5", "schedule_delay_ms")]
     public void Bad_settings_are_refused_and_named(string key, string value, string named)
     {
-        Assert.Equal(KtResult.Ok, Kt.Shutdown(TimeSpan.FromSeconds(10)));
+        Assert.Equal(KtResult.Ok, KtNative.Shutdown(TimeSpan.FromSeconds(10)));
         try
         {
-            Assert.Equal(KtResult.InvalidArgument, Kt.Init([new("max_spans", "64"), new(key, value)]));
-            Assert.Contains(named, Kt.LastError);
+            Assert.Equal(KtResult.InvalidArgument, KtNative.Init([new("max_spans", "64"), new(key, value)]));
+            Assert.Contains(named, KtNative.LastError);
             // Refused: nothing started.
-            Assert.Equal(KtResult.NotInitialized, Kt.Counters(out _));
+            Assert.Equal(KtResult.NotInitialized, KtNative.Counters(out _));
         }
         finally
         {
@@ -100,11 +100,11 @@ public class LifecycleTests(NativeEngineFixture fixture)
     [Fact]
     public void A_setting_with_a_lone_surrogate_is_refused_and_named()
     {
-        Assert.Equal(KtResult.Ok, Kt.Shutdown(TimeSpan.FromSeconds(10)));
+        Assert.Equal(KtResult.Ok, KtNative.Shutdown(TimeSpan.FromSeconds(10)));
         try
         {
-            Assert.Equal(KtResult.InvalidArgument, Kt.Init([new("max_spans", "64"), new("max_\uD800spans", "1")]));
-            Assert.Contains("options[1].key", Kt.LastError);
+            Assert.Equal(KtResult.InvalidArgument, KtNative.Init([new("max_spans", "64"), new("max_\uD800spans", "1")]));
+            Assert.Contains("options[1].key", KtNative.LastError);
         }
         finally
         {
@@ -115,11 +115,11 @@ public class LifecycleTests(NativeEngineFixture fixture)
     [Fact]
     public void Init_without_settings_and_every_documented_key_work()
     {
-        Assert.Equal(KtResult.Ok, Kt.Shutdown(TimeSpan.FromSeconds(10)));
+        Assert.Equal(KtResult.Ok, KtNative.Shutdown(TimeSpan.FromSeconds(10)));
         try
         {
-            Assert.Equal(KtResult.Ok, Kt.Init());
-            Assert.Equal(KtResult.Ok, Kt.Shutdown(TimeSpan.FromSeconds(10)));
+            Assert.Equal(KtResult.Ok, KtNative.Init());
+            Assert.Equal(KtResult.Ok, KtNative.Shutdown(TimeSpan.FromSeconds(10)));
             KtSetting[] all =
             [
                 new("max_spans", "256"), new("attributes_per_span", "16"), new("events_per_span", "8"), new("links_per_span", "4"),
@@ -128,13 +128,13 @@ public class LifecycleTests(NativeEngineFixture fixture)
                 new("attribute_count_limit", "16"), new("attribute_value_length_limit", "128"), new("event_count_limit", "8"),
                 new("link_count_limit", "4"), new("event_attribute_count_limit", "4"), new("link_attribute_count_limit", "4"),
             ];
-            Assert.True(Kt.Init(all) == KtResult.Ok, Kt.LastError);
-            Assert.Equal(KtResult.Ok, Kt.Counters(out var counters));
+            Assert.True(KtNative.Init(all) == KtResult.Ok, KtNative.LastError);
+            Assert.Equal(KtResult.Ok, KtNative.Counters(out var counters));
             Assert.Equal(0UL, counters.SpansStarted);
         }
         finally
         {
-            Kt.Shutdown(TimeSpan.FromSeconds(10));
+            KtNative.Shutdown(TimeSpan.FromSeconds(10));
             NativeEngineFixture.Restart();
         }
     }
@@ -142,37 +142,37 @@ public class LifecycleTests(NativeEngineFixture fixture)
     [Fact]
     public void Negative_timeouts_are_refused_and_named()
     {
-        Assert.Equal(KtResult.InvalidArgument, Kt.Flush(TimeSpan.FromMilliseconds(-5)));
-        Assert.Contains("timeout_ms", Kt.LastError);
-        Assert.Equal(KtResult.InvalidArgument, Kt.Shutdown(Timeout.InfiniteTimeSpan));
-        Assert.Contains("timeout_ms", Kt.LastError);
-        Assert.Equal(KtResult.Ok, Kt.Counters(out _));
+        Assert.Equal(KtResult.InvalidArgument, KtNative.Flush(TimeSpan.FromMilliseconds(-5)));
+        Assert.Contains("timeout_ms", KtNative.LastError);
+        Assert.Equal(KtResult.InvalidArgument, KtNative.Shutdown(Timeout.InfiniteTimeSpan));
+        Assert.Contains("timeout_ms", KtNative.LastError);
+        Assert.Equal(KtResult.Ok, KtNative.Counters(out _));
     }
 
     [Fact]
     public void Milliseconds_round_up_and_clamp()
     {
-        Assert.Equal(0, Kt.Milliseconds(TimeSpan.Zero));
-        Assert.Equal(1, Kt.Milliseconds(TimeSpan.FromTicks(1)));
-        Assert.Equal(1500, Kt.Milliseconds(TimeSpan.FromMilliseconds(1500)));
-        Assert.Equal(-1, Kt.Milliseconds(TimeSpan.FromTicks(-1)));
-        Assert.Equal(int.MaxValue, Kt.Milliseconds(TimeSpan.FromDays(30)));
-        Assert.Equal(int.MaxValue, Kt.Milliseconds(TimeSpan.MaxValue));
+        Assert.Equal(0, KtNative.Milliseconds(TimeSpan.Zero));
+        Assert.Equal(1, KtNative.Milliseconds(TimeSpan.FromTicks(1)));
+        Assert.Equal(1500, KtNative.Milliseconds(TimeSpan.FromMilliseconds(1500)));
+        Assert.Equal(-1, KtNative.Milliseconds(TimeSpan.FromTicks(-1)));
+        Assert.Equal(int.MaxValue, KtNative.Milliseconds(TimeSpan.FromDays(30)));
+        Assert.Equal(int.MaxValue, KtNative.Milliseconds(TimeSpan.MaxValue));
     }
 
     /// <summary>Through the binding, a wait however long is accepted (it is clamped to what libkt takes).</summary>
     [Fact]
     public void Huge_timeouts_are_accepted_through_the_binding()
     {
-        Assert.True(Kt.Flush(TimeSpan.MaxValue) == KtResult.Ok, Kt.LastError);
-        Assert.True(Kt.Flush(TimeSpan.FromDays(30)) == KtResult.Ok, Kt.LastError);
+        Assert.True(KtNative.Flush(TimeSpan.MaxValue) == KtResult.Ok, KtNative.LastError);
+        Assert.True(KtNative.Flush(TimeSpan.FromDays(30)) == KtResult.Ok, KtNative.LastError);
         try
         {
-            Assert.True(Kt.Shutdown(TimeSpan.MaxValue) == KtResult.Ok, Kt.LastError);
+            Assert.True(KtNative.Shutdown(TimeSpan.MaxValue) == KtResult.Ok, KtNative.LastError);
         }
         finally
         {
-            Kt.Shutdown(TimeSpan.FromSeconds(10));
+            KtNative.Shutdown(TimeSpan.FromSeconds(10));
             NativeEngineFixture.Restart();
         }
     }

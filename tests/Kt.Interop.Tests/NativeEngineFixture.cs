@@ -30,9 +30,9 @@ public sealed class NativeEngineFixture : IDisposable
         KtLibrary.Use(LibraryPath);
         KtLibrary.EnsureCompatible();
         BeforeInit = RecordBeforeInit();
-        var result = Kt.Init(Settings);
+        var result = KtNative.Init(Settings);
         if (result != KtResult.Ok)
-            throw new InvalidOperationException($"kt_init: {result}: {Kt.LastError}");
+            throw new InvalidOperationException($"kt_init: {result}: {KtNative.LastError}");
     }
 
     /// <summary>The folder that holds Engine.sln.</summary>
@@ -47,11 +47,11 @@ public sealed class NativeEngineFixture : IDisposable
     /// <summary>Starts the engine again with <see cref="Settings"/> after a test shut it down.</summary>
     public static void Restart()
     {
-        var result = Kt.Init(Settings);
-        Assert.True(result == KtResult.Ok, $"kt_init: {result}: {Kt.LastError}");
+        var result = KtNative.Init(Settings);
+        Assert.True(result == KtResult.Ok, $"kt_init: {result}: {KtNative.LastError}");
     }
 
-    public void Dispose() => Kt.Shutdown(TimeSpan.FromSeconds(10));
+    public void Dispose() => KtNative.Shutdown(TimeSpan.FromSeconds(10));
 
     private static string FindRepoRoot()
     {
@@ -66,10 +66,10 @@ public sealed class NativeEngineFixture : IDisposable
     private static List<(string, KtResult, string)> RecordBeforeInit()
     {
         var results = new List<(string, KtResult, string)>();
-        void Add(string call, KtResult result) => results.Add((call, result, Kt.LastError));
-        Add("kt_flush", Kt.Flush(TimeSpan.FromSeconds(1)));
-        Add("kt_shutdown", Kt.Shutdown(TimeSpan.FromSeconds(1)));
-        Add("kt_counters", Kt.Counters(out _));
+        void Add(string call, KtResult result) => results.Add((call, result, KtNative.LastError));
+        Add("kt_flush", KtNative.Flush(TimeSpan.FromSeconds(1)));
+        Add("kt_shutdown", KtNative.Shutdown(TimeSpan.FromSeconds(1)));
+        Add("kt_counters", KtNative.Counters(out _));
         Add("kt_tracer_new", NativeTracer.Create("before", out _));
         Add("kt_context_begin", NativeContext.Begin(out _));
         Add("kt_context_end", new NativeContext(1).End());

@@ -89,7 +89,7 @@ public class SpanTests
         Assert.NotEqual(new string('0', 16), spanId);
         Ids.Ok(span.Finish(1_700_000_001_000_000_000), "finish with time");
         Ids.Ok(context.End());
-        Ids.Ok(Kt.Flush(TimeSpan.FromSeconds(10)));
+        Ids.Ok(KtNative.Flush(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public class SpanTests
                 Assert.Equal(0, NativeMethods.kt_span_set_attribute(span.Handle, &a));
                 a.Type = 99;
                 Assert.Equal((int)KtResult.InvalidArgument, NativeMethods.kt_span_set_attribute(span.Handle, &a));
-                Assert.Contains("type", Kt.LastError);
+                Assert.Contains("type", KtNative.LastError);
             }
         }
         Ids.Ok(span.Finish());
@@ -184,9 +184,9 @@ public class SpanTests
             Ids.Ok(s.Finish());
 
         // Ending the context releases what was started in it and is still open.
-        Ids.Ok(Kt.Counters(out var before));
+        Ids.Ok(KtNative.Counters(out var before));
         Ids.Ok(context.End());
-        Ids.Ok(Kt.Counters(out var after));
+        Ids.Ok(KtNative.Counters(out var after));
         Assert.Equal(2UL, after.SpansReleased - before.SpansReleased);
         Assert.Equal(KtResult.Stale, parent.Finish());
         Assert.Equal(KtResult.Stale, child.SetAttribute("k", 1L));
@@ -215,7 +215,7 @@ public class SpanTests
         Assert.Equal(55, written);
         Assert.Equal(KtResult.BufferTooSmall, server.TryInject(new byte[54], out written));
         Assert.Equal(0, written);
-        Assert.Contains("buffer", Kt.LastError);
+        Assert.Contains("buffer", KtNative.LastError);
 
         Ids.Ok(server.Finish());
         Ids.Ok(context.End());
@@ -236,7 +236,7 @@ public class SpanTests
     {
         Ids.Ok(NativeContext.Begin(out var context));
         Assert.Equal(KtResult.InvalidArgument, context.Extract($"00-{RemoteTrace}-{RemoteSpan}-0"));
-        Assert.Contains("traceparent", Kt.LastError);
+        Assert.Contains("traceparent", KtNative.LastError);
         Assert.Equal(KtResult.InvalidArgument, context.Extract($"00-{new string('0', 32)}-{RemoteSpan}-01"));
         Ids.Ok(NativeTracer.Global.StartSpan(context, "fresh", out var span));
         Assert.NotEqual(RemoteTrace, Ids.Of(span).TraceId);
@@ -298,14 +298,14 @@ public class SpanTests
     [Fact]
     public void Release_gives_the_span_back_without_exporting_it()
     {
-        Ids.Ok(Kt.Flush(TimeSpan.FromSeconds(10)));
-        Ids.Ok(Kt.Counters(out var before));
+        Ids.Ok(KtNative.Flush(TimeSpan.FromSeconds(10)));
+        Ids.Ok(KtNative.Counters(out var before));
         Ids.Ok(NativeTracer.Global.StartSpan(NativeContext.None, "released", out var span));
         Ids.Ok(span.Release());
         Assert.Equal(KtResult.Stale, span.Release());
         Assert.Equal(KtResult.Stale, span.Finish());
-        Ids.Ok(Kt.Flush(TimeSpan.FromSeconds(10)));
-        Ids.Ok(Kt.Counters(out var after));
+        Ids.Ok(KtNative.Flush(TimeSpan.FromSeconds(10)));
+        Ids.Ok(KtNative.Counters(out var after));
         Assert.Equal(1UL, after.SpansReleased - before.SpansReleased);
         Assert.Equal(0UL, after.SpansFinished - before.SpansFinished);
         Assert.Equal(before.SpansExported, after.SpansExported);
@@ -314,8 +314,8 @@ public class SpanTests
     [Fact]
     public void Counters_add_up_after_a_flush()
     {
-        Ids.Ok(Kt.Flush(TimeSpan.FromSeconds(10)));
-        Ids.Ok(Kt.Counters(out var before));
+        Ids.Ok(KtNative.Flush(TimeSpan.FromSeconds(10)));
+        Ids.Ok(KtNative.Counters(out var before));
         Ids.Ok(NativeTracer.Create("counted", out var tracer));
         for (int i = 0; i < 10; i++)
         {
@@ -333,8 +333,8 @@ public class SpanTests
             Ids.Ok(tracer.StartSpan(NativeContext.None, "released", out var span));
             Ids.Ok(span.Release());
         }
-        Ids.Ok(Kt.Flush(TimeSpan.FromSeconds(10)));
-        Ids.Ok(Kt.Counters(out var after));
+        Ids.Ok(KtNative.Flush(TimeSpan.FromSeconds(10)));
+        Ids.Ok(KtNative.Counters(out var after));
 
         Assert.Equal(17UL, after.SpansStarted - before.SpansStarted);
         Assert.Equal(14UL, after.SpansFinished - before.SpansFinished);

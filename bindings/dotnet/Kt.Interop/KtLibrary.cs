@@ -65,7 +65,7 @@ public static class KtLibrary
 
     /// <summary>
     /// Refuses a library whose ABI version differs from <see cref="ExpectedAbiVersion"/>, as kt.h
-    /// requires of every host. <see cref="Kt.Init"/> calls it.
+    /// requires of every host. <see cref="KtNative.Init"/> calls it.
     /// </summary>
     /// <exception cref="InvalidOperationException">The versions differ.</exception>
     /// <exception cref="DllNotFoundException">The library could not be loaded.</exception>

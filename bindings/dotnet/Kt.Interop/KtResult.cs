@@ -12,7 +12,7 @@ public enum KtResult
     /// <summary><c>KT_E_INVALID_HANDLE</c>: not a handle of this engine.</summary>
     InvalidHandle = -2,
 
-    /// <summary><c>KT_E_INVALID_ARGUMENT</c>: an argument is out of range or malformed; <see cref="Kt.LastError"/> names it.</summary>
+    /// <summary><c>KT_E_INVALID_ARGUMENT</c>: an argument is out of range or malformed; <see cref="KtNative.LastError"/> names it.</summary>
     InvalidArgument = -3,
 
     /// <summary><c>KT_E_LIMIT</c>: a limit was reached; the item was dropped and counted.</summary>
@@ -30,7 +30,7 @@ public enum KtResult
     /// <summary><c>KT_E_TIMEOUT</c>: the time limit passed first.</summary>
     Timeout = -8,
 
-    /// <summary><c>KT_E_INTERNAL</c>: an internal error; <see cref="Kt.LastError"/> says which.</summary>
+    /// <summary><c>KT_E_INTERNAL</c>: an internal error; <see cref="KtNative.LastError"/> says which.</summary>
     Internal = -9,
 }
 

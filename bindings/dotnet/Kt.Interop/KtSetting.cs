@@ -1,7 +1,7 @@
 namespace Kt.Interop;
 
 /// <summary>
-/// One setting of <see cref="Kt.Init"/>, a key and its value as text, as kt_init takes them
+/// One setting of <see cref="KtNative.Init"/>, a key and its value as text, as kt_init takes them
 /// (e.g. <c>new("max_spans", "4096")</c>). A null key or value is the empty string.
 /// </summary>
 /// <param name="key">The setting's name, e.g. <c>max_spans</c> or <c>sampling_rate</c>.</param>

@@ -7,13 +7,8 @@ namespace Kt.Interop;
 /// The engine inside libkt: one per process, shared by every caller of the library, managed
 /// or native. Every method returns the library's status as a <see cref="KtResult"/>; engine
 /// statuses never throw.
-/// <para>
-/// Outside the <c>Kt.*</c> namespaces the simple name <c>Kt</c> means the root namespace, which
-/// C# prefers to a <c>using Kt.Interop;</c> directive; there, alias the class
-/// (<c>using KtEngine = Kt.Interop.Kt;</c>) or write <c>Kt.Interop.Kt</c>.
-/// </para>
 /// </summary>
-public static class Kt
+public static class KtNative
 {
     /// <summary>
     /// Starts the engine (<c>kt_init</c>) with the given settings; an unknown key or a bad value
