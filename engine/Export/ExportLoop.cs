@@ -121,7 +121,7 @@ internal sealed class ExportLoop
                     Monitor.PulseAll(_flushLock);
                 }
             }
-            if (now - lastRefine > 60 * Stopwatch.Frequency)
+            if (now - lastRefine > Stopwatch.Frequency)
             {
                 Clock.Refine();
                 lastRefine = now;

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Kt.Timing;
 
 /// <summary>An anchor pairing a tick count with Unix time, and the tick rate.</summary>
-internal sealed class ClockCalibration
+internal readonly struct ClockCalibration
 {
     private const long SpinNanoseconds = 2_000_000;
 
@@ -49,7 +49,7 @@ internal sealed class ClockCalibration
         long mono = Stopwatch.GetTimestamp();
         long ticks = (long)TscReader.Read();
         double seconds = (mono - _anchorMonotonic) / (double)Stopwatch.Frequency;
-        if (seconds < 1)
+        if (seconds < 0.5)
             return this;
         return new ClockCalibration(_anchorTicks, _anchorUnixNs, _anchorMonotonic, (ticks - _anchorTicks) / seconds);
     }

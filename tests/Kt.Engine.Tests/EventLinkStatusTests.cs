@@ -113,6 +113,19 @@ public class EventLinkStatusTests
     }
 
     [Fact]
+    public void Refining_the_clock_keeps_converted_times_on_the_wall_clock()
+    {
+        Thread.Sleep(600);
+        Timing.Clock.Refine();
+        long ticks = Timing.Clock.Now();
+        long wall = Timing.Clock.UnixNanosecondsNow();
+        Assert.InRange(Timing.Clock.ToUnixNanoseconds(ticks), wall - 1_000_000, wall + 1_000_000);
+        long later = Timing.Clock.Now();
+        Assert.True(Timing.Clock.ToUnixNanoseconds(later) >= Timing.Clock.ToUnixNanoseconds(ticks));
+        Assert.InRange(Timing.Clock.TicksPerSecond, 1e6, 1e11);
+    }
+
+    [Fact]
     public void A_bad_span_kind_or_start_time_is_refused()
     {
         using var t = new TestEngine();
