@@ -335,4 +335,37 @@ internal static unsafe class SpanExports
             return Fail.Internal("kt_span_inject", e);
         }
     }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_span_tracestate")]
+    public static int TraceState(ulong span, byte* buffer, nuint capacity, nuint* written)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized("kt_span_tracestate");
+            if (written == null)
+                return LastError.Set(Status.InvalidArgument, "written: NULL pointer");
+            if (buffer == null && capacity > 0)
+                return LastError.Set(Status.InvalidArgument, $"buffer: NULL pointer with capacity {capacity}");
+            if (span == 0)
+            {
+                *written = 0;
+                return Status.Ok;
+            }
+            var status = runtime.Engine.Resolve((long)span, out _);
+            if (status != KtStatus.Ok)
+                return Arguments.From(status, "span");
+            var state = SpanHandle.FromToken(runtime.Engine, (long)span).TraceState;
+            if ((nuint)state.Length > capacity)
+                return LastError.Set(Status.BufferTooSmall, $"buffer: capacity {capacity} is less than the tracestate's {state.Length} bytes");
+            state.CopyTo(new Span<byte>(buffer, state.Length));
+            *written = (nuint)state.Length;
+            return Status.Ok;
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_span_tracestate", e);
+        }
+    }
 }

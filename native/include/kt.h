@@ -296,6 +296,12 @@ int kt_context_extract(kt_context context, const char *traceparent, size_t trace
 ** KT_E_INVALID_ARGUMENT, KT_E_NOT_INITIALIZED. */
 int kt_span_inject(kt_span span, char *buffer, size_t capacity, size_t *written);
 
+/* Writes the span's tracestate (inherited from a remote parent; often empty) to buffer, not
+** NUL-terminated: what to send on as the tracestate header beside kt_span_inject's traceparent.
+** OUT: *written (0 for an empty tracestate). Returns KT_OK, KT_E_BUFFER_TOO_SMALL, KT_E_STALE,
+** KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT, KT_E_NOT_INITIALIZED. */
+int kt_span_tracestate(kt_span span, char *buffer, size_t capacity, size_t *written);
+
 #ifdef __cplusplus
 }
 #endif

@@ -217,7 +217,14 @@ public class SpanTests
         Assert.Equal(0, written);
         Assert.Contains("buffer", KtNative.LastError);
 
+        // The tracestate travels with the trace, for the next hop.
+        var state = new byte[64];
+        Assert.Equal(KtResult.Ok, server.TryGetTraceState(state, out written));
+        Assert.Equal("congo=t61rcWkgMzE", Encoding.ASCII.GetString(state, 0, written));
+        Assert.Equal(KtResult.BufferTooSmall, server.TryGetTraceState(new byte[4], out written));
+
         Ids.Ok(server.Finish());
+        Assert.Equal(KtResult.Stale, server.TryGetTraceState(state, out _));
         Ids.Ok(context.End());
 
         // The remote parent's unsampled flag is followed; UTF-16 headers work too.

@@ -581,6 +581,15 @@ static void test_extract_continues_the_remote_trace(void)
     CHECK(memcmp(buffer + 36, span_hex, 16) == 0);
     CHECK(memcmp(buffer + 52, "-01", 3) == 0); /* the remote parent's flags, sampled */
 
+    {
+        char state[64];
+        size_t state_len = 0;
+        CHECK_STATUS(kt_span_tracestate(span, state, sizeof state, &state_len), KT_OK);
+        CHECK(state_len == 39 && memcmp(state, "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7", 39) == 0);
+        CHECK_STATUS(kt_span_tracestate(span, state, 10, &state_len), KT_E_BUFFER_TOO_SMALL);
+        CHECK_STATUS(kt_span_tracestate(span, state, sizeof state, NULL), KT_E_INVALID_ARGUMENT);
+    }
+
     /* the remote parent belongs to the context: the global tracer continues it too */
     global_span = start(0, context, "global", NULL);
     g = span_ids(global_span);

@@ -114,4 +114,7 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library)]
     internal static partial int kt_span_inject(ulong span, byte* buffer, nuint capacity, nuint* written);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_tracestate(ulong span, byte* buffer, nuint capacity, nuint* written);
 }

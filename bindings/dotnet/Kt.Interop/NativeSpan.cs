@@ -368,6 +368,20 @@ public readonly struct NativeSpan : IEquatable<NativeSpan>
         return result;
     }
 
+    /// <summary>Writes the span's tracestate (<c>kt_span_tracestate</c>), inherited from a remote parent; often empty.</summary>
+    /// <param name="buffer">The destination; 512 bytes always suffice.</param>
+    /// <param name="written">The bytes written; 0 unless the result is <see cref="KtResult.Ok"/>.</param>
+    /// <returns><see cref="KtResult.Ok"/>, <see cref="KtResult.BufferTooSmall"/>, <see cref="KtResult.Stale"/>, <see cref="KtResult.InvalidHandle"/> or <see cref="KtResult.NotInitialized"/>.</returns>
+    public unsafe KtResult TryGetTraceState(Span<byte> buffer, out int written)
+    {
+        nuint count = 0;
+        KtResult result;
+        fixed (byte* b = buffer)
+            result = (KtResult)NativeMethods.kt_span_tracestate(Handle, b, (nuint)buffer.Length, &count);
+        written = result == KtResult.Ok ? (int)count : 0;
+        return result;
+    }
+
     /// <summary>
     /// The span's ids and sampled flag (<c>kt_span_ids</c>); zero ids for the no-op span. An empty
     /// destination is skipped; one shorter than the id is <see cref="KtResult.BufferTooSmall"/>,
