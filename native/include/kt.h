@@ -18,8 +18,9 @@
 **     NULL pointers, bad lengths, stale or forged handles, calls before kt_init or after
 **     kt_shutdown all give a status.
 **   - Nothing runs before the host's first call: loading the library starts no thread and
-**     no runtime, so a process may load it, fork, and call kt_init in each child. Call
-**     nothing in a process that will fork before the fork.
+**     no runtime, so a process may load it, fork, and call kt_init in each child. Any kt_
+**     call, even kt_abi_version, starts the runtime in the calling process: call nothing in
+**     a process that will fork before the fork.
 **   - Thread safety: every function may be called from any thread. A span and a context
 **     must not be used by two threads at the same time.
 */
