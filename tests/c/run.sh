@@ -55,6 +55,13 @@ else
     fail "kt.h does not compile as C++11"
 fi
 
+# A NativeAOT runtime cannot be unloaded: dlclose (LuaJIT closing its state) must not unmap it.
+if readelf -d "$lib" | grep -q 'NODELETE'; then
+    echo "ok   libkt.so is linked with -z nodelete"
+else
+    fail "libkt.so is not linked with -z nodelete (readelf -d shows no NODELETE flag)"
+fi
+
 echo "== exports of $lib"
 # "addr T kt_init@@V1.0" -> "T kt_init"; "0000 A V1.0" stays "A V1.0"
 exports="$(nm -D --defined-only "$lib" | awk 'NF >= 3 { sub(/@.*/, "", $3); print $2, $3 }')"
