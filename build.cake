@@ -13,8 +13,9 @@ var nativeOutput = Directory("./artifacts/native");
 var cTests = File("./tests/c/run.sh");
 
 // System (apt) packages the tests need beyond the .NET SDK. Add them here as they come up.
-// gcc and the C library headers link libkt.so (NativeAOT) and build the C tests; binutils gives nm.
-var systemPackages = new string[] { "gcc", "libc6-dev", "binutils", "zlib1g-dev" };
+// gcc and the C library headers link libkt.so (NativeAOT) and build the C tests; g++ checks that
+// kt.h compiles as C++; binutils gives nm and readelf.
+var systemPackages = new string[] { "gcc", "g++", "libc6-dev", "binutils", "zlib1g-dev" };
 
 // Set by Test; printed after Cake's task summary so it is the last line of the run.
 string testSummary = null;
