@@ -88,11 +88,19 @@ Task("Setup")
     .Description("Install the system packages the tests need (beyond the .NET SDK).")
     .Does(() =>
 {
-    if (systemPackages.Length == 0) {
-        Information("No system packages needed beyond the .NET SDK.");
-        return;
-    }
     AptInstall(systemPackages);
+    // Node.js runs the OTLP decoder of the tests; Debian's packages only where none is on the PATH
+    // (a Node.js installed another way ships its own npm, which Debian's npm would conflict with).
+    if (!OnPath("node")) AptInstall("nodejs");
+    if (!OnPath("npm")) AptInstall("npm");
+    // The decoder OpenTelemetry's JavaScript project generates from the official OTLP schema.
+    if (!DirectoryExists("./tests/otlp/node_modules/@opentelemetry/otlp-transformer")) {
+        var exit = StartProcess("npm", new ProcessSettings {
+            Arguments = "ci --no-audit --no-fund",
+            WorkingDirectory = "./tests/otlp",
+        });
+        if (exit != 0) throw new CakeException($"npm ci in tests/otlp failed with exit code {exit}");
+    }
 });
 
 Task("Build")

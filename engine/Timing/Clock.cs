@@ -10,7 +10,7 @@ namespace Kt.Timing;
 public static unsafe class Clock
 {
     private static readonly bool s_tsc = TscReader.Read != null;
-    private static readonly object s_refineLock = new();
+    private static readonly Lock s_refineLock = new();
     private static ClockCalibration s_calibration = ClockCalibration.Measure(s_tsc);
 
     // A sequence lock around s_calibration: odd while it is being replaced. Readers (exporter
