@@ -13,13 +13,16 @@ namespace Kt.Tests;
 /// </summary>
 public class OtlpEncoderTests
 {
-    private sealed class CapturingExporter(OtlpTraceEncoder encoder) : ISpanExporter
+    private sealed class CapturingExporter(OtlpTraceEncoder encoder, OtlpJsonEncoder json) : ISpanExporter
     {
         public List<byte[]> Requests { get; } = [];
+
+        public List<byte[]> JsonRequests { get; } = [];
 
         public bool Export(in SpanBatch batch)
         {
             Requests.Add(encoder.Encode(batch).ToArray());
+            JsonRequests.Add(json.Encode(batch).ToArray());
             return true;
         }
 
@@ -29,13 +32,14 @@ public class OtlpEncoderTests
     }
 
     /// <summary>Encodes nothing it keeps: what the exporter thread pays to encode.</summary>
-    private sealed class DiscardingExporter(OtlpTraceEncoder encoder) : ISpanExporter
+    private sealed class DiscardingExporter(OtlpTraceEncoder encoder, OtlpJsonEncoder json) : ISpanExporter
     {
         public long Bytes;
 
         public bool Export(in SpanBatch batch)
         {
             Bytes += encoder.Encode(batch).Length;
+            Bytes += json.Encode(batch).Length;
             return true;
         }
 
@@ -49,7 +53,7 @@ public class OtlpEncoderTests
     [Fact]
     public void Every_recorded_field_decodes_equal_with_the_official_schema()
     {
-        var exporter = new CapturingExporter(new OtlpTraceEncoder(Resource));
+        var exporter = new CapturingExporter(new OtlpTraceEncoder(Resource), new OtlpJsonEncoder(Resource));
         using var engine = new TraceEngine(new EngineOptions { MaxSpans = 64, Exporter = exporter, Limits = new SpanLimits { AttributeCountLimit = 9 } });
         var http = engine.CreateTracer("http");
         var db = engine.CreateTracer("db");
@@ -83,6 +87,9 @@ public class OtlpEncoderTests
         Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(10)));
 
         var decoded = Decode(Assert.Single(exporter.Requests));
+        // The JSON encoding of the same batch, read through the same schema, says the same.
+        var fromJson = Decode(Assert.Single(exporter.JsonRequests), json: true);
+        Assert.Equal(decoded.GetRawText(), fromJson.GetRawText());
         var resourceSpans = Assert.Single(decoded.GetProperty("resourceSpans").EnumerateArray());
         var resource = Attributes(resourceSpans.GetProperty("resource").GetProperty("attributes"));
         Assert.Equal("checkout", resource["service.name"].GetProperty("stringValue").GetString());
@@ -132,9 +139,9 @@ public class OtlpEncoderTests
     }
 
     [Fact]
-    public void Encoding_on_the_exporter_thread_allocates_nothing_per_span()
+    public void Encoding_protobuf_and_json_on_the_exporter_thread_allocates_nothing()
     {
-        var exporter = new DiscardingExporter(new OtlpTraceEncoder(Resource));
+        var exporter = new DiscardingExporter(new OtlpTraceEncoder(Resource), new OtlpJsonEncoder(Resource));
         // Exports happen only on flush, so every batch but the last of a burst is full: the
         // encoder's buffer reaches its largest size during the warm-up and then stays.
         var options = new EngineOptions
@@ -179,7 +186,40 @@ public class OtlpEncoderTests
     private static IEnumerable<JsonElement> Values(JsonElement anyValue) =>
         anyValue.GetProperty("arrayValue").GetProperty("values").EnumerateArray();
 
-    private static JsonElement Decode(byte[] request)
+    [Fact]
+    public void The_file_exporter_appends_one_json_request_per_batch()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            var options = new EngineOptions { MaxSpans = 64, Exporter = new OtlpFileExporter(path, Resource) };
+            using (var engine = new TraceEngine(options))
+            {
+                var tracer = engine.CreateTracer("file");
+                tracer.StartSpan(null, "first", default).Finish();
+                Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(10)));
+                var second = tracer.StartSpan(null, "second", default);
+                second.SetAttribute("nan", double.NaN);
+                second.Finish();
+            }
+            var lines = File.ReadAllLines(path);
+            Assert.Equal(2, lines.Length);
+            var names = lines.Select(line => Decode(Encoding.UTF8.GetBytes(line), json: true))
+                .Select(d => d.GetProperty("resourceSpans")[0].GetProperty("scopeSpans")[0].GetProperty("spans")[0])
+                .ToList();
+            Assert.Equal(["first", "second"], names.Select(n => n.GetProperty("name").GetString()));
+            // JSON has no NaN: the line spells it "NaN", as the protobuf JSON mapping does, and the
+            // schema's reader takes it back as a NaN (which its JSON printer writes as null).
+            Assert.Contains("\"doubleValue\":\"NaN\"", lines[1]);
+            Assert.Equal(JsonValueKind.Null, Attributes(names[1].GetProperty("attributes"))["nan"].GetProperty("doubleValue").ValueKind);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static JsonElement Decode(byte[] request, bool json = false)
     {
         var root = RepositoryRoot();
         var decoder = Path.Combine(root, "tests", "otlp", "decode.js");
@@ -189,7 +229,8 @@ public class OtlpEncoderTests
         try
         {
             File.WriteAllBytes(file, request);
-            var start = new ProcessStartInfo("node", [decoder, file]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            string[] arguments = json ? [decoder, "--json", file] : [decoder, file];
+            var start = new ProcessStartInfo("node", arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
             using var node = Process.Start(start)!;
             var output = node.StandardOutput.ReadToEndAsync();
             var error = node.StandardError.ReadToEndAsync();
