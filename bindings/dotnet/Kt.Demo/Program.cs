@@ -1,11 +1,18 @@
 using Kt;
 using Kt.Demo;
 using Kt.Export;
+using Kt.Export.Otlp;
 using Kt.Timing;
 
-// A small service handling three requests, traced the way a Kong plugin would trace them.
+// A small service handling three requests, traced the way a Kong plugin would trace them. The
+// spans go to memory (to print them here) and, as OTLP JSON lines, to a file any OpenTelemetry
+// tool reads: the embedded default, no collector needed.
+var traces = Path.GetFullPath(Path.Combine("artifacts", "demo", "traces.jsonl"));
+Directory.CreateDirectory(Path.GetDirectoryName(traces)!);
+File.Delete(traces);
 var exporter = new InMemoryExporter();
-using var engine = Tracing.Initialize(new EngineOptions { MaxSpans = 1024, Exporter = exporter });
+var file = new OtlpFileExporter(traces, [new("service.name", "kt-demo")]);
+var engine = Tracing.Initialize(new EngineOptions { MaxSpans = 1024, Exporter = new TeeExporter(exporter, file) });
 var plugin = Tracing.New("demo-plugin", new TracerOptions { SamplingRate = 1.0 });
 
 HandleRequest("GET", "/users/42", traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", fail: false);
@@ -18,6 +25,8 @@ var c = engine.ReadCounters();
 Console.WriteLine($"clock: {(Clock.UsesTsc ? "TSC" : "monotonic")}, {Clock.TicksPerSecond / 1e6:0.000} MHz");
 Console.WriteLine($"spans started {c.SpansStarted}, finished {c.SpansFinished}, sampled out {c.SpansSampledOut}, " +
     $"released {c.SpansReleased}, exported {c.SpansExported}, dropped {c.DroppedNoSlot + c.DroppedQueueFull}, slots in use {c.SlotsInUse}");
+Tracing.Shutdown(TimeSpan.FromSeconds(5));
+Console.WriteLine($"OTLP JSON: {traces} ({File.ReadAllLines(traces).Length} request(s), {new FileInfo(traces).Length} bytes)");
 
 void HandleRequest(string method, string path, string? traceparent, bool fail)
 {
