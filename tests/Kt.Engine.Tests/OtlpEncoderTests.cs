@@ -86,12 +86,12 @@ public class OtlpEncoderTests
         server.Finish(1_700_000_000_987_654_321);
         Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(10)));
 
-        var decoded = Decode(Assert.Single(exporter.Requests));
+        var decoded = OtlpDecoder.Decode(Assert.Single(exporter.Requests));
         // The JSON encoding of the same batch, read through the same schema, says the same.
-        var fromJson = Decode(Assert.Single(exporter.JsonRequests), json: true);
+        var fromJson = OtlpDecoder.Decode(Assert.Single(exporter.JsonRequests), json: true);
         Assert.Equal(decoded.GetRawText(), fromJson.GetRawText());
         var resourceSpans = Assert.Single(decoded.GetProperty("resourceSpans").EnumerateArray());
-        var resource = Attributes(resourceSpans.GetProperty("resource").GetProperty("attributes"));
+        var resource = OtlpDecoder.Attributes(resourceSpans.GetProperty("resource").GetProperty("attributes"));
         Assert.Equal("checkout", resource["service.name"].GetProperty("stringValue").GetString());
         Assert.Equal("kt-test", resource["host.name"].GetProperty("stringValue").GetString());
 
@@ -110,32 +110,32 @@ public class OtlpEncoderTests
         Assert.Equal("1700000000123456789", s.GetProperty("startTimeUnixNano").GetString());
         Assert.Equal("1700000000987654321", s.GetProperty("endTimeUnixNano").GetString());
 
-        var a = Attributes(s.GetProperty("attributes"));
+        var a = OtlpDecoder.Attributes(s.GetProperty("attributes"));
         Assert.Equal("GET", a["http.request.method"].GetProperty("stringValue").GetString());
         Assert.Equal("503", a["http.response.status_code"].GetProperty("intValue").GetString());
         Assert.Equal(0.25, a["ratio"].GetProperty("doubleValue").GetDouble());
         Assert.True(a["cached"].GetProperty("boolValue").GetBoolean());
-        Assert.Equal(["a", "żółw"], Values(a["tags"]).Select(v => v.GetProperty("stringValue").GetString()));
-        Assert.Equal(["80", "-443"], Values(a["ports"]).Select(v => v.GetProperty("intValue").GetString()));
-        Assert.Equal([0.5, 1e300], Values(a["weights"]).Select(v => v.GetProperty("doubleValue").GetDouble()));
-        Assert.Equal([true, false], Values(a["flags"]).Select(v => v.TryGetProperty("boolValue", out var b) && b.GetBoolean()));
+        Assert.Equal(["a", "żółw"], OtlpDecoder.Values(a["tags"]).Select(v => v.GetProperty("stringValue").GetString()));
+        Assert.Equal(["80", "-443"], OtlpDecoder.Values(a["ports"]).Select(v => v.GetProperty("intValue").GetString()));
+        Assert.Equal([0.5, 1e300], OtlpDecoder.Values(a["weights"]).Select(v => v.GetProperty("doubleValue").GetDouble()));
+        Assert.Equal([true, false], OtlpDecoder.Values(a["flags"]).Select(v => v.TryGetProperty("boolValue", out var b) && b.GetBoolean()));
         Assert.Equal(9, a.Count);
         Assert.Equal(2, s.GetProperty("droppedAttributesCount").GetInt32());
 
         var events = s.GetProperty("events").EnumerateArray().ToList();
         Assert.Equal(["cache.miss", "exception"], events.Select(e => e.GetProperty("name").GetString()));
         Assert.Equal("1700000000200000000", events[0].GetProperty("timeUnixNano").GetString());
-        Assert.Equal("users:42", Attributes(events[0].GetProperty("attributes"))["cache.key"].GetProperty("stringValue").GetString());
-        Assert.Equal("upstream timed out", Attributes(events[1].GetProperty("attributes"))["exception.message"].GetProperty("stringValue").GetString());
+        Assert.Equal("users:42", OtlpDecoder.Attributes(events[0].GetProperty("attributes"))["cache.key"].GetProperty("stringValue").GetString());
+        Assert.Equal("upstream timed out", OtlpDecoder.Attributes(events[1].GetProperty("attributes"))["exception.message"].GetProperty("stringValue").GetString());
 
         var link = Assert.Single(s.GetProperty("links").EnumerateArray());
         Assert.Equal("00000000000011110000000000002222", link.GetProperty("traceId").GetString());
         Assert.Equal("0000000000003333", link.GetProperty("spanId").GetString());
-        Assert.Equal("follows", Attributes(link.GetProperty("attributes"))["link.kind"].GetProperty("stringValue").GetString());
+        Assert.Equal("follows", OtlpDecoder.Attributes(link.GetProperty("attributes"))["link.kind"].GetProperty("stringValue").GetString());
 
         Assert.Equal(2, s.GetProperty("status").GetProperty("code").GetInt32());
         Assert.Equal("upstream unavailable", s.GetProperty("status").GetProperty("message").GetString());
-        Assert.Equal("postgresql", Attributes(q.GetProperty("attributes"))["db.system"].GetProperty("stringValue").GetString());
+        Assert.Equal("postgresql", OtlpDecoder.Attributes(q.GetProperty("attributes"))["db.system"].GetProperty("stringValue").GetString());
     }
 
     [Fact]
@@ -180,12 +180,6 @@ public class OtlpEncoderTests
         Assert.Equal(0, engine.ReadCounters().DroppedNoSlot);
     }
 
-    private static Dictionary<string, JsonElement> Attributes(JsonElement list) =>
-        list.EnumerateArray().ToDictionary(kv => kv.GetProperty("key").GetString()!, kv => kv.GetProperty("value"));
-
-    private static IEnumerable<JsonElement> Values(JsonElement anyValue) =>
-        anyValue.GetProperty("arrayValue").GetProperty("values").EnumerateArray();
-
     [Fact]
     public void The_file_exporter_appends_one_json_request_per_batch()
     {
@@ -204,53 +198,18 @@ public class OtlpEncoderTests
             }
             var lines = File.ReadAllLines(path);
             Assert.Equal(2, lines.Length);
-            var names = lines.Select(line => Decode(Encoding.UTF8.GetBytes(line), json: true))
+            var names = lines.Select(line => OtlpDecoder.Decode(Encoding.UTF8.GetBytes(line), json: true))
                 .Select(d => d.GetProperty("resourceSpans")[0].GetProperty("scopeSpans")[0].GetProperty("spans")[0])
                 .ToList();
             Assert.Equal(["first", "second"], names.Select(n => n.GetProperty("name").GetString()));
             // JSON has no NaN: the line spells it "NaN", as the protobuf JSON mapping does, and the
             // schema's reader takes it back as a NaN (which its JSON printer writes as null).
             Assert.Contains("\"doubleValue\":\"NaN\"", lines[1]);
-            Assert.Equal(JsonValueKind.Null, Attributes(names[1].GetProperty("attributes"))["nan"].GetProperty("doubleValue").ValueKind);
+            Assert.Equal(JsonValueKind.Null, OtlpDecoder.Attributes(names[1].GetProperty("attributes"))["nan"].GetProperty("doubleValue").ValueKind);
         }
         finally
         {
             File.Delete(path);
         }
-    }
-
-    private static JsonElement Decode(byte[] request, bool json = false)
-    {
-        var root = RepositoryRoot();
-        var decoder = Path.Combine(root, "tests", "otlp", "decode.js");
-        Assert.True(Directory.Exists(Path.Combine(root, "tests", "otlp", "node_modules", "@opentelemetry", "otlp-transformer")),
-            "the OTLP decoder is not installed in tests/otlp: run ./build.sh setup (or ./build.sh test), which runs npm ci there");
-        var file = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllBytes(file, request);
-            string[] arguments = json ? [decoder, "--json", file] : [decoder, file];
-            var start = new ProcessStartInfo("node", arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-            using var node = Process.Start(start)!;
-            var output = node.StandardOutput.ReadToEndAsync();
-            var error = node.StandardError.ReadToEndAsync();
-            Assert.True(node.WaitForExit(60_000), "node did not finish decoding in a minute");
-            Assert.True(node.ExitCode == 0, $"node exited with {node.ExitCode}: {error.Result}");
-            return JsonDocument.Parse(output.Result).RootElement.Clone();
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Engine.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("no Engine.sln above " + AppContext.BaseDirectory);
     }
 }

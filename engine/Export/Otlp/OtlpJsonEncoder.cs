@@ -27,7 +27,10 @@ public sealed class OtlpJsonEncoder
     }
 
     /// <summary>The request for <paramref name="batch"/> as one line of JSON (no newline), valid until the next call.</summary>
-    public ReadOnlySpan<byte> Encode(in SpanBatch batch)
+    public ReadOnlySpan<byte> Encode(in SpanBatch batch) => EncodeToMemory(batch).Span;
+
+    /// <summary>The request as memory a transport can send, valid until the next call.</summary>
+    public ReadOnlyMemory<byte> EncodeToMemory(in SpanBatch batch)
     {
         _buffer.ResetWrittenCount();
         _json.Reset(_buffer);
@@ -77,7 +80,7 @@ public sealed class OtlpJsonEncoder
         w.WriteEndArray();
         w.WriteEndObject();
         w.Flush();
-        return _buffer.WrittenSpan;
+        return _buffer.WrittenMemory;
     }
 
     private int CollectScopes(in SpanBatch batch)

@@ -49,7 +49,10 @@ public sealed class OtlpTraceEncoder
     }
 
     /// <summary>The request for <paramref name="batch"/>, valid until the next call.</summary>
-    public ReadOnlySpan<byte> Encode(in SpanBatch batch)
+    public ReadOnlySpan<byte> Encode(in SpanBatch batch) => EncodeToMemory(batch).Span;
+
+    /// <summary>The request for <paramref name="batch"/> as memory a transport can send, valid until the next call.</summary>
+    public ReadOnlyMemory<byte> EncodeToMemory(in SpanBatch batch)
     {
         _buffer.Reset();
         int resourceSpans = _buffer.BeginMessage(RequestResourceSpans);
@@ -80,7 +83,7 @@ public sealed class OtlpTraceEncoder
             _buffer.EndMessage(scopeSpans);
         }
         _buffer.EndMessage(resourceSpans);
-        return _buffer.Written;
+        return _buffer.WrittenMemory;
     }
 
     private int CollectScopes(in SpanBatch batch)

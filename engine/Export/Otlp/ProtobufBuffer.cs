@@ -23,6 +23,8 @@ internal sealed class ProtobufBuffer
 
     public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _position);
 
+    public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _position);
+
     public void Reset() => _position = 0;
 
     public void Tag(int field, int wireType) => Varint((uint)(field << 3 | wireType));

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Kt.Tests;
+
+/// <summary>
+/// A real OTLP/HTTP receiver on loopback (Kestrel): records every request to /v1/traces and
+/// answers as the test says, by attempt number: a status, a Retry-After, or no answer at all.
+/// </summary>
+internal sealed class OtlpReceiver : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private int _attempts;
+
+    public sealed record Received(string ContentType, string? ContentEncoding, byte[] Body);
+
+    public sealed record Answer(int Status, int? RetryAfterSeconds = null, bool Hang = false, byte[]? Body = null);
+
+    private OtlpReceiver(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<Received> Requests { get; } = new();
+
+    public Func<int, Answer> Behaviour { get; set; } = _ => new Answer(200);
+
+    public int Attempts => Volatile.Read(ref _attempts);
+
+    public Uri Endpoint { get; private set; } = null!;
+
+    public static async Task<OtlpReceiver> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        var app = builder.Build();
+        var receiver = new OtlpReceiver(app);
+        app.MapPost("/v1/traces", receiver.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        receiver.Endpoint = new Uri(address + "/v1/traces");
+        return receiver;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        int attempt = Interlocked.Increment(ref _attempts);
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body);
+        var bytes = body.ToArray();
+        string? encoding = context.Request.Headers.ContentEncoding;
+        if (encoding == "gzip")
+        {
+            using var unzipped = new MemoryStream();
+            using (var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress))
+                await gzip.CopyToAsync(unzipped);
+            bytes = unzipped.ToArray();
+        }
+        var answer = Behaviour(attempt);
+        if (answer.Hang)
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { });
+            return;
+        }
+        if (answer.Status / 100 == 2)
+            Requests.Enqueue(new Received(context.Request.ContentType ?? "", encoding, bytes));
+        context.Response.StatusCode = answer.Status;
+        if (answer.RetryAfterSeconds is { } seconds)
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (answer.Body is not null)
+            await context.Response.Body.WriteAsync(answer.Body);
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
