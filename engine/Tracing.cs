@@ -35,6 +35,21 @@ public static class Tracing
         }
     }
 
+    /// <summary>
+    /// Starts the process's engine as OpenTelemetry's environment variables say (see
+    /// <see cref="OtelEnvironment"/>): OTLP/HTTP to OTEL_EXPORTER_OTLP_ENDPOINT, else an OTLP JSON
+    /// file. Returns null, leaving tracing a no-op, when OTEL_SDK_DISABLED is true.
+    /// </summary>
+    /// <exception cref="ArgumentException">A variable holds a bad value; the message names both.</exception>
+    public static TraceEngine? InitializeFromEnvironment(Func<string, string?>? read = null, Action<string>? log = null)
+    {
+        var environment = OtelEnvironment.Read(read);
+        if (environment.Disabled)
+            return null;
+        return Initialize(environment.Engine with { Exporter = environment.CreateExporter(log) },
+            new TracerOptions { SamplingRate = environment.SamplingRate });
+    }
+
     /// <summary>A new tracer (<c>kong.tracing.new(name, options)</c>); a no-op tracer before <see cref="Initialize"/>.</summary>
     public static Tracer New(string name, TracerOptions? options = null)
     {

@@ -63,6 +63,32 @@ public class GlobalTracingTests
     }
 
     [Fact]
+    public void Initialising_from_a_disabled_environment_leaves_the_global_tracer_a_noop()
+    {
+        Assert.Null(Tracing.InitializeFromEnvironment(name => name == "OTEL_SDK_DISABLED" ? "true" : null));
+        Assert.Null(Tracing.Engine);
+        Assert.True(Tracing.Global.IsNoop);
+    }
+
+    [Fact]
+    public async Task Initialising_from_the_environment_exports_to_its_endpoint()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var engine = Tracing.InitializeFromEnvironment(name => name == "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT" ? receiver.Endpoint.ToString() : null);
+        Assert.NotNull(engine);
+        try
+        {
+            Tracing.Global.StartSpan(null, "global", default).Finish();
+            Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(10)));
+        }
+        finally
+        {
+            Assert.True(Tracing.Shutdown(TimeSpan.FromSeconds(10)));
+        }
+        Assert.Single(receiver.Requests);
+    }
+
+    [Fact]
     public void Bad_options_are_refused_at_initialisation_naming_the_setting()
     {
         var e = Assert.Throws<ArgumentException>(() => Tracing.Initialize(new EngineOptions { MaxSpans = 0 }));
