@@ -74,9 +74,10 @@ int main(void)
         { { "max_spans", 9 }, { "65536", 5 } },
         { { "queue_capacity_per_thread", 25 }, { "65536", 5 } },
         { { "poll_interval_ms", 16 }, { "1", 1 } },
+        { { "exporter", 8 }, { "none", 4 } },
     };
     kt_counters_t c;
-    if (kt_init(options, 3) != KT_OK || kt_context_begin(&context) != KT_OK) {
+    if (kt_init(options, 4) != KT_OK || kt_context_begin(&context) != KT_OK) {
         fprintf(stderr, "kt_init: %s\n", kt_last_error());
         return 1;
     }

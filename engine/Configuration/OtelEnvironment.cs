@@ -8,7 +8,8 @@ namespace Kt;
 /// The engine's configuration from OpenTelemetry's standard environment variables:
 /// OTEL_SDK_DISABLED, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES,
 /// OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT, _HEADERS, _TIMEOUT, _PROTOCOL, _COMPRESSION,
-/// OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG, OTEL_BSP_* and the span limits.
+/// OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG, OTEL_TRACES_EXPORTER (otlp or none),
+/// OTEL_BSP_* and the span limits.
 /// Without an endpoint, spans go to an OTLP JSON file (the embedded default: no collector).
 /// A bad value is refused with an <see cref="ArgumentException"/> naming the variable and the value.
 /// </summary>
@@ -22,6 +23,9 @@ public sealed record OtelEnvironment
 
     /// <summary>The resource attributes, service.name first.</summary>
     public required IReadOnlyList<KeyValuePair<string, string>> Resource { get; init; }
+
+    /// <summary>False when OTEL_TRACES_EXPORTER is none: spans are counted and dropped at export.</summary>
+    public bool Exports { get; init; } = true;
 
     /// <summary>The OTLP/HTTP settings, or null for the file.</summary>
     public OtlpHttpOptions? Http { get; init; }
@@ -43,6 +47,12 @@ public sealed record OtelEnvironment
         string? Get(string name) => string.IsNullOrWhiteSpace(read(name)) ? null : read(name)!.Trim();
 
         bool disabled = Get("OTEL_SDK_DISABLED") is { } d && Bool("OTEL_SDK_DISABLED", d);
+        bool exports = Get("OTEL_TRACES_EXPORTER") switch
+        {
+            null or "otlp" => true,
+            "none" => false,
+            var other => throw Bad("OTEL_TRACES_EXPORTER", other, "otlp or none"),
+        };
         var resource = new List<KeyValuePair<string, string>>();
         if (Get("OTEL_RESOURCE_ATTRIBUTES") is { } attributes)
             resource.AddRange(ParsePairs("OTEL_RESOURCE_ATTRIBUTES", attributes));
@@ -75,18 +85,20 @@ public sealed record OtelEnvironment
             http = new OtlpHttpOptions
             {
                 Endpoint = uri,
-                Protocol = Protocol(Signal(read, "PROTOCOL")),
+                Protocol = Protocol(SignalName(read, "PROTOCOL"), Signal(read, "PROTOCOL")),
                 Headers = Signal(read, "HEADERS") is { } headers ? ParsePairs(HeadersName(read), headers).ToDictionary(p => p.Key, p => p.Value) : new Dictionary<string, string>(),
                 Timeout = Signal(read, "TIMEOUT") is { } timeout ? TimeSpan.FromMilliseconds(Positive(SignalName(read, "TIMEOUT"), timeout)) : TimeSpan.FromSeconds(10),
                 Gzip = Signal(read, "COMPRESSION") is { } compression && Compression(SignalName(read, "COMPRESSION"), compression),
             };
         }
-        return new OtelEnvironment { Disabled = disabled, Resource = resource, Http = http, SamplingRate = rate, Engine = engine };
+        return new OtelEnvironment { Disabled = disabled, Exports = exports, Resource = resource, Http = http, SamplingRate = rate, Engine = engine };
     }
 
-    /// <summary>The exporter these settings describe: OTLP/HTTP to the endpoint, or the OTLP JSON file.</summary>
-    public ISpanExporter CreateExporter(Action<string>? log = null) =>
-        Http is { } http ? new OtlpHttpExporter(http with { Log = log ?? http.Log }, Resource) : new OtlpFileExporter(File, Resource);
+    /// <summary>The exporter these settings describe: OTLP/HTTP to the endpoint, the OTLP JSON file, or none.</summary>
+    public ISpanExporter? CreateExporter(Action<string>? log = null) =>
+        !Exports ? null
+        : Http is { } http ? new OtlpHttpExporter(http with { Log = log ?? http.Log }, Resource)
+        : new OtlpFileExporter(File, Resource);
 
     private static string HeadersName(Func<string, string?> read) => SignalName(read, "HEADERS");
 
@@ -97,11 +109,11 @@ public sealed record OtelEnvironment
     private static string? Signal(Func<string, string?> read, string setting) =>
         read(SignalName(read, setting)) is { } value && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
 
-    private static OtlpHttpProtocol Protocol(string? value) => value switch
+    private static OtlpHttpProtocol Protocol(string name, string? value) => value switch
     {
         null or "http/protobuf" => OtlpHttpProtocol.Protobuf,
         "http/json" => OtlpHttpProtocol.Json,
-        _ => throw Bad("OTEL_EXPORTER_OTLP_PROTOCOL", value, "http/protobuf or http/json (grpc is not supported yet)"),
+        _ => throw Bad(name, value, "http/protobuf or http/json (grpc is not supported yet)"),
     };
 
     private static bool Compression(string name, string value) => value switch

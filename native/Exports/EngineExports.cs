@@ -91,4 +91,32 @@ internal static unsafe class EngineExports
             return Fail.Internal("kt_counters", e);
         }
     }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_exporter_counters")]
+    public static int ExporterCounters(KtExporterCounters* output)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized("kt_exporter_counters");
+            if (output == null)
+                return LastError.Set(Status.InvalidArgument, "out: NULL pointer");
+            var c = runtime.Engine.Options.Exporter is Export.Otlp.ICountingExporter counting ? counting.Counters : default;
+            *output = new KtExporterCounters
+            {
+                BatchesExported = (ulong)c.BatchesExported,
+                SpansExported = (ulong)c.SpansExported,
+                Retries = (ulong)c.Retries,
+                SpansRejected = (ulong)c.SpansRejected,
+                SpansFailed = (ulong)c.SpansFailed,
+                BytesSent = (ulong)c.BytesSent,
+            };
+            return Status.Ok;
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_exporter_counters", e);
+        }
+    }
 }

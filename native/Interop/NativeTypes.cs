@@ -68,3 +68,14 @@ internal struct KtCounters
     public ulong ExportFailedSpans;
     public ulong SlotsInUse;
 }
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct KtExporterCounters
+{
+    public ulong BatchesExported;
+    public ulong SpansExported;
+    public ulong Retries;
+    public ulong SpansRejected;
+    public ulong SpansFailed;
+    public ulong BytesSent;
+}

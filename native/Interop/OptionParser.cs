@@ -14,15 +14,19 @@ internal static unsafe class OptionParser
             return LastError.Set(Status.InvalidArgument, $"count: {count} settings is more than 1024");
         if (options == null && count > 0)
             return LastError.Set(Status.InvalidArgument, $"options: NULL pointer with count {count}");
-        SpanLimits limits;
+        OtelEnvironment environment;
         try
         {
-            limits = SpanLimits.FromEnvironment();
+            environment = OtelEnvironment.Read();
         }
         catch (ArgumentException e)
         {
             return LastError.Set(Status.InvalidArgument, $"environment: {e.Message}");
         }
+        engine = environment.Engine;
+        global = global with { SamplingRate = environment.Disabled ? 0 : environment.SamplingRate };
+        var exporter = new Dictionary<string, string>(StringComparer.Ordinal);
+        var limits = engine.Limits;
         for (nuint i = 0; i < count; i++)
         {
             int status = Arguments.Text(options[i].Key.Ptr, options[i].Key.Len, new ArgName("options", (long)i).Field("key"), out var keyBytes);
@@ -33,6 +37,11 @@ internal static unsafe class OptionParser
                 return status;
             string key = Encoding.UTF8.GetString(keyBytes);
             string value = Encoding.UTF8.GetString(valueBytes).Trim();
+            if (ExporterKeys.Contains(key))
+            {
+                exporter[key] = value;
+                continue;
+            }
             status = Apply(key, value, ref engine, ref global, ref limits);
             if (status != Status.Ok)
                 return status;
@@ -41,6 +50,12 @@ internal static unsafe class OptionParser
         try
         {
             engine.Validate();
+            if (!environment.Disabled)
+                engine = engine with { Exporter = Exporter(environment, exporter) };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return LastError.Set(Status.InvalidArgument, $"options: file: cannot open for appending: {e.Message}");
         }
         catch (ArgumentException e)
         {
@@ -96,6 +111,35 @@ internal static unsafe class OptionParser
         return Status.Ok;
     }
 
+    // Settings of the exporter: they override the OTEL_* variables of the same meaning.
+    private static readonly HashSet<string> ExporterKeys = new(StringComparer.Ordinal)
+    {
+        "exporter", "endpoint", "protocol", "headers", "timeout_ms", "compression", "service_name", "resource_attributes", "file",
+    };
+
+    private static Export.ISpanExporter? Exporter(OtelEnvironment environment, Dictionary<string, string> settings)
+    {
+        // Rebuild through the same reader as the environment, with the options in place of the
+        // variables they override, so both are checked and named the same way.
+        var names = new Dictionary<string, string>
+        {
+            ["exporter"] = "OTEL_TRACES_EXPORTER",
+            ["endpoint"] = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            ["protocol"] = "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+            ["headers"] = "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
+            ["timeout_ms"] = "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
+            ["compression"] = "OTEL_EXPORTER_OTLP_TRACES_COMPRESSION",
+            ["service_name"] = "OTEL_SERVICE_NAME",
+            ["resource_attributes"] = "OTEL_RESOURCE_ATTRIBUTES",
+        };
+        var overridden = settings.Where(s => names.ContainsKey(s.Key)).ToDictionary(s => names[s.Key], s => s.Value);
+        var combined = overridden.Count == 0 ? environment : OtelEnvironment.Read(name =>
+            overridden.TryGetValue(name, out var value) ? value : Environment.GetEnvironmentVariable(name));
+        if (settings.TryGetValue("file", out var file))
+            combined = combined with { File = file };
+        return combined.CreateExporter();
+    }
+
     private static readonly Dictionary<string, string> KeyOf = new(StringComparer.Ordinal)
     {
         [nameof(EngineOptions.MaxSpans)] = "max_spans",
@@ -114,6 +158,14 @@ internal static unsafe class OptionParser
         [nameof(SpanLimits.LinkCountLimit)] = "link_count_limit",
         [nameof(SpanLimits.EventAttributeCountLimit)] = "event_attribute_count_limit",
         [nameof(SpanLimits.LinkAttributeCountLimit)] = "link_attribute_count_limit",
+        ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"] = "endpoint",
+        ["OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"] = "protocol",
+        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "protocol",
+        ["OTEL_EXPORTER_OTLP_TRACES_HEADERS"] = "headers",
+        ["OTEL_EXPORTER_OTLP_TRACES_TIMEOUT"] = "timeout_ms",
+        ["OTEL_EXPORTER_OTLP_TRACES_COMPRESSION"] = "compression",
+        ["OTEL_RESOURCE_ATTRIBUTES"] = "resource_attributes",
+        ["OTEL_TRACES_EXPORTER"] = "exporter",
     };
 
     private static bool IsKnown(string key) => key is "max_spans" or "attributes_per_span" or "events_per_span" or "links_per_span"

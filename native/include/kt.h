@@ -151,6 +151,16 @@ typedef struct kt_counters_t {
     uint64_t slots_in_use;
 } kt_counters_t;
 
+/* The exporter's counters, as kt_exporter_counters fills them. */
+typedef struct kt_exporter_counters_t {
+    uint64_t batches_exported;
+    uint64_t spans_exported;
+    uint64_t retries;
+    uint64_t spans_rejected;   /* by the receiver, in partial successes */
+    uint64_t spans_failed;     /* dropped: not retryable, or out of time */
+    uint64_t bytes_sent;
+} kt_exporter_counters_t;
+
 /* ---- the library --------------------------------------------------------------------- */
 
 /* The library's ABI version; compare it with KT_ABI_VERSION. Never fails. */
@@ -199,6 +209,10 @@ int kt_flush(int64_t timeout_ms);
 /* Fills *out with the engine's counters. Returns KT_OK, KT_E_NOT_INITIALIZED,
 ** KT_E_INVALID_ARGUMENT (out is NULL). */
 int kt_counters(kt_counters_t *out);
+
+/* Fills *out with the exporter's counters: what it sent, retried and lost (kt_counters has
+** the engine's side: spans finished, queued, dropped before export). Returns KT_OK, KT_E_NOT_INITIALIZED, KT_E_INVALID_ARGUMENT (out is NULL). */
+int kt_exporter_counters(kt_exporter_counters_t *out);
 
 /* ---- tracers and contexts ------------------------------------------------------------ */
 

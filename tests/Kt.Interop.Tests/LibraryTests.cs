@@ -94,6 +94,7 @@ public class LibraryTests(NativeEngineFixture fixture)
         Assert.Equal(32, (int)Marshal.OffsetOf<KtSpanOptions>(nameof(KtSpanOptions.AttributeCount)));
         Assert.Equal(80, Unsafe.SizeOf<KtCountersNative>());
         Assert.Equal(72, (int)Marshal.OffsetOf<KtCountersNative>(nameof(KtCountersNative.SlotsInUse)));
+        Assert.Equal(48, Unsafe.SizeOf<KtExporterCountersNative>());
     }
 
     [Fact]

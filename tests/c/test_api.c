@@ -924,6 +924,51 @@ static void test_limits_from_options_and_environment(void)
     CHECK_STATUS(kt_shutdown(5000), KT_OK);
 }
 
+/* The exporter keys of kt_init are checked and named; the OTLP JSON file gets every span, and
+** kt_exporter_counters says so. (run.sh sets OTEL_TRACES_EXPORTER=none; the exporter key wins.) */
+static void test_exporter_settings_and_counters(void)
+{
+    const kt_option bad_endpoint[] = { { { S("endpoint") }, { S("collector:4318") } } };
+    const kt_option bad_protocol[] = { { { S("endpoint") }, { S("http://127.0.0.1:9/v1/traces") } }, { { S("protocol") }, { S("grpc") } } };
+    const kt_option to_file[] = { { { S("exporter") }, { S("otlp") } }, { { S("file") }, { S("c-test-traces.jsonl") } },
+                                  { { S("service_name") }, { S("c-tests") } } };
+    kt_exporter_counters_t c;
+    kt_span span;
+    FILE *file;
+    char line[4096];
+
+    CHECK_STATUS(kt_exporter_counters(&c), KT_E_NOT_INITIALIZED);
+    CHECK_STATUS(kt_init(bad_endpoint, 1), KT_E_INVALID_ARGUMENT);
+    CHECK(strstr(kt_last_error(), "endpoint") != NULL);
+    CHECK_STATUS(kt_init(bad_protocol, 2), KT_E_INVALID_ARGUMENT);
+    CHECK(strstr(kt_last_error(), "protocol") != NULL);
+
+    remove("c-test-traces.jsonl");
+    CHECK_STATUS(kt_init(to_file, 3), KT_OK);
+    CHECK_STATUS(kt_exporter_counters(NULL), KT_E_INVALID_ARGUMENT);
+    for (int i = 0; i < 3; i++) {
+        span = start(0, 0, "filed", NULL);
+        CHECK_STATUS(kt_span_finish(span, 0), KT_OK);
+    }
+    CHECK_STATUS(kt_flush(5000), KT_OK);
+    CHECK_STATUS(kt_exporter_counters(&c), KT_OK);
+    CHECK(c.batches_exported >= 1);
+    CHECK(c.spans_exported == 3);
+    CHECK(c.spans_failed == 0);
+    CHECK(c.bytes_sent > 0);
+    CHECK_STATUS(kt_shutdown(5000), KT_OK);
+
+    file = fopen("c-test-traces.jsonl", "r");
+    CHECK(file != NULL);
+    if (file != NULL) {
+        CHECK(fgets(line, sizeof line, file) != NULL);
+        CHECK(strstr(line, "\"resourceSpans\"") != NULL);
+        CHECK(strstr(line, "c-tests") != NULL);
+        CHECK(strstr(line, "filed") != NULL);
+        fclose(file);
+    }
+}
+
 int main(void)
 {
     tu_install_crash_handler();
@@ -954,5 +999,6 @@ int main(void)
     RUN(test_span_used_from_another_thread);
     RUN(test_shutdown_then_init_again);
     RUN(test_limits_from_options_and_environment);
+    RUN(test_exporter_settings_and_counters);
     return tu_summary();
 }

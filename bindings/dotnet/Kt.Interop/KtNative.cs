@@ -91,6 +91,17 @@ public static class KtNative
         return result;
     }
 
+    /// <summary>Reads the exporter's counters (<c>kt_exporter_counters</c>): what it sent, retried and lost.</summary>
+    /// <param name="counters">The counters; all zero unless the result is <see cref="KtResult.Ok"/>.</param>
+    /// <returns><see cref="KtResult.Ok"/> or <see cref="KtResult.NotInitialized"/>.</returns>
+    public static unsafe KtResult ExporterCounters(out KtExporterCounters counters)
+    {
+        KtExporterCountersNative native = default;
+        var result = (KtResult)NativeMethods.kt_exporter_counters(&native);
+        counters = result == KtResult.Ok ? new KtExporterCounters(native) : default;
+        return result;
+    }
+
     /// <summary>
     /// The calling thread's message for its last failed call (<c>kt_last_error</c>), naming the
     /// argument that was wrong; "" if none. Allocates a string: for diagnostics, not hot paths.

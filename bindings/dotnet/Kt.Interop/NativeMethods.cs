@@ -47,6 +47,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial int kt_counters(KtCountersNative* output);
 
+    [LibraryImport(Library)]
+    internal static partial int kt_exporter_counters(KtExporterCountersNative* output);
+
     // ---- tracers and contexts
 
     [LibraryImport(Library)]

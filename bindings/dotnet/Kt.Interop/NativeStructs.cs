@@ -96,3 +96,15 @@ internal struct KtCountersNative
     public ulong ExportFailedSpans;
     public ulong SlotsInUse;
 }
+
+/// <summary><c>kt_exporter_counters_t</c>.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct KtExporterCountersNative
+{
+    public ulong BatchesExported;
+    public ulong SpansExported;
+    public ulong Retries;
+    public ulong SpansRejected;
+    public ulong SpansFailed;
+    public ulong BytesSent;
+}

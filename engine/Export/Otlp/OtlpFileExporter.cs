@@ -5,8 +5,11 @@ namespace Kt.Export.Otlp;
 /// Collector's file exporter: the embedded default, which needs no collector. Writes on the
 /// exporter thread; the caller's path never waits for the disk.
 /// </summary>
-public sealed class OtlpFileExporter : ISpanExporter
+public sealed class OtlpFileExporter : ISpanExporter, ICountingExporter
 {
+    private long _batches, _spans, _failed, _bytes;
+    private string? _lastError;
+
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
     private readonly OtlpJsonEncoder _encoder;
@@ -24,16 +27,32 @@ public sealed class OtlpFileExporter : ISpanExporter
     public string Path { get; }
 
     /// <inheritdoc/>
+    public ExporterCounters Counters => new()
+    {
+        BatchesExported = Interlocked.Read(ref _batches),
+        SpansExported = Interlocked.Read(ref _spans),
+        SpansFailed = Interlocked.Read(ref _failed),
+        BytesSent = Interlocked.Read(ref _bytes),
+        LastError = Volatile.Read(ref _lastError),
+    };
+
+    /// <inheritdoc/>
     public bool Export(in SpanBatch batch)
     {
         try
         {
-            _file.Write(_encoder.Encode(batch));
+            var line = _encoder.Encode(batch);
+            _file.Write(line);
             _file.Write(NewLine);
+            Interlocked.Increment(ref _batches);
+            Interlocked.Add(ref _spans, batch.Count);
+            Interlocked.Add(ref _bytes, line.Length + 1);
             return true;
         }
-        catch (IOException)
+        catch (IOException e)
         {
+            Interlocked.Add(ref _failed, batch.Count);
+            Volatile.Write(ref _lastError, $"kt: writing {Path} failed: {e.Message}");
             return false;
         }
     }

@@ -13,7 +13,7 @@ namespace Kt.Export.Otlp;
 /// reads partial successes; drops and counts everything else. Runs on the exporter thread,
 /// which is the only thread that waits for the network.
 /// </summary>
-public sealed class OtlpHttpExporter : ISpanExporter, IDisposable
+public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDisposable
 {
     private static readonly MediaTypeHeaderValue ProtobufType = new("application/x-protobuf");
     private static readonly MediaTypeHeaderValue JsonType = new("application/json");
@@ -43,7 +43,7 @@ public sealed class OtlpHttpExporter : ISpanExporter, IDisposable
         };
     }
 
-    /// <summary>What the exporter has done so far.</summary>
+    /// <inheritdoc/>
     public ExporterCounters Counters => new()
     {
         BatchesExported = Interlocked.Read(ref _batches),
