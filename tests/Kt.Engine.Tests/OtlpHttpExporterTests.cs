@@ -152,6 +152,43 @@ public class OtlpHttpExporterTests
     }
 
     [Fact]
+    public async Task After_an_outage_export_recovers_and_every_span_is_accounted_for()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        bool down = false;
+        receiver.Behaviour = _ => Volatile.Read(ref down) ? new OtlpReceiver.Answer(503) : new OtlpReceiver.Answer(200);
+        var (engine, exporter, log) = Start(receiver, o => o with { Timeout = TimeSpan.FromSeconds(1) });
+        using (engine)
+        {
+            // A first batch while the receiver is up, so the connection is warm before the outage.
+            Spans(engine, 5, "before");
+            Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(10)));
+            Volatile.Write(ref down, true);
+            for (int batch = 0; batch < 2; batch++)
+            {
+                Spans(engine, 5, "during");
+                Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(10)));
+            }
+            Volatile.Write(ref down, false);
+            for (int batch = 0; batch < 2; batch++)
+            {
+                Spans(engine, 5, "after");
+                Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(10)));
+            }
+            var counters = engine.ReadCounters();
+            Assert.Equal(10, counters.ExportFailedSpans);
+            Assert.Equal(15, counters.SpansExported);
+        }
+        Assert.Equal(10, exporter.Counters.SpansFailed);
+        Assert.Equal(15, exporter.Counters.SpansExported);
+        Assert.True(exporter.Counters.Retries > 0);
+        Assert.Equal(3, receiver.Requests.Count);
+        Assert.DoesNotContain(receiver.Requests, r => System.Text.Encoding.UTF8.GetString(r.Body).Contains("during"));
+        Assert.True(log.Count == 1, "one line per change of status, got:\n" + string.Join("\n", log));
+        Assert.Contains("503", log[0]);
+    }
+
+    [Fact]
     public async Task A_receiver_that_never_answers_times_out_without_slowing_the_caller()
     {
         await using var receiver = await OtlpReceiver.StartAsync();

@@ -69,11 +69,12 @@ public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDispos
     {
         var deadline = DateTime.UtcNow + _options.Timeout;
         var backoff = _options.InitialBackoff;
-        for (int attempt = 0; ; attempt++)
+        string? lastFailure = null;
+        while (true)
         {
             var left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero)
-                return Failed(spans, $"no answer within {_options.Timeout.TotalMilliseconds} ms");
+                return Failed(spans, OutOfTime(lastFailure));
             TimeSpan? retryAfter = null;
             string failure;
             try
@@ -105,20 +106,26 @@ public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDispos
             }
             catch (OperationCanceledException)
             {
-                return Failed(spans, $"no answer within {_options.Timeout.TotalMilliseconds} ms");
+                return Failed(spans, OutOfTime(lastFailure));
             }
             catch (HttpRequestException e)
             {
                 failure = e.Message;
             }
+            lastFailure = failure;
             var wait = retryAfter ?? Jittered(backoff);
             if (DateTime.UtcNow + wait >= deadline)
-                return Failed(spans, failure + $" (gave up after {attempt + 1} attempt(s))");
+                return Failed(spans, OutOfTime(lastFailure));
             Interlocked.Increment(ref _retries);
             Thread.Sleep(wait);
             backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
         }
     }
+
+    // The same words for the same outage, however many attempts fit in each batch's time.
+    private string OutOfTime(string? lastFailure) => lastFailure is null
+        ? $"no answer within {_options.Timeout.TotalMilliseconds} ms"
+        : $"{lastFailure} (retried until the {_options.Timeout.TotalMilliseconds} ms limit)";
 
     private HttpRequestMessage Request(ReadOnlyMemory<byte> body)
     {
