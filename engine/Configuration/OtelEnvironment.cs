@@ -71,21 +71,25 @@ public sealed record OtelEnvironment
         double rate = Sampler(Get("OTEL_TRACES_SAMPLER"), Get("OTEL_TRACES_SAMPLER_ARG"));
 
         OtlpHttpOptions? http = null;
+        var protocol = Protocol(SignalName(read, "PROTOCOL"), Signal(read, "PROTOCOL"));
         var endpoint = Get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT");
         string endpointName = "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT";
         if (endpoint is null && Get("OTEL_EXPORTER_OTLP_ENDPOINT") is { } baseEndpoint)
         {
             endpointName = "OTEL_EXPORTER_OTLP_ENDPOINT";
-            endpoint = baseEndpoint.TrimEnd('/') + "/v1/traces";
+            endpoint = protocol == OtlpHttpProtocol.Grpc ? baseEndpoint : baseEndpoint.TrimEnd('/') + "/v1/traces";
         }
         if (endpoint is not null)
         {
             if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
                 throw Bad(endpointName, endpoint, "an http or https URL");
+            // A gRPC endpoint names the server; the method's path goes after it.
+            if (protocol == OtlpHttpProtocol.Grpc && uri.AbsolutePath == "/")
+                uri = new Uri(uri, OtlpHttpExporter.GrpcMethod);
             http = new OtlpHttpOptions
             {
                 Endpoint = uri,
-                Protocol = Protocol(SignalName(read, "PROTOCOL"), Signal(read, "PROTOCOL")),
+                Protocol = protocol,
                 Headers = Signal(read, "HEADERS") is { } headers ? ParsePairs(HeadersName(read), headers).ToDictionary(p => p.Key, p => p.Value) : new Dictionary<string, string>(),
                 Timeout = Signal(read, "TIMEOUT") is { } timeout ? TimeSpan.FromMilliseconds(Positive(SignalName(read, "TIMEOUT"), timeout)) : TimeSpan.FromSeconds(10),
                 Gzip = Signal(read, "COMPRESSION") is { } compression && Compression(SignalName(read, "COMPRESSION"), compression),
@@ -113,7 +117,8 @@ public sealed record OtelEnvironment
     {
         null or "http/protobuf" => OtlpHttpProtocol.Protobuf,
         "http/json" => OtlpHttpProtocol.Json,
-        _ => throw Bad(name, value, "http/protobuf or http/json (grpc is not supported yet)"),
+        "grpc" => OtlpHttpProtocol.Grpc,
+        _ => throw Bad(name, value, "http/protobuf, http/json or grpc"),
     };
 
     private static bool Compression(string name, string value) => value switch

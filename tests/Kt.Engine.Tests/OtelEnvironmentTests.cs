@@ -84,7 +84,7 @@ public class OtelEnvironmentTests
     [Theory]
     [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "collector:4318")]
     [InlineData("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "ftp://collector/v1/traces")]
-    [InlineData("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")]
+    [InlineData("OTEL_EXPORTER_OTLP_PROTOCOL", "thrift")]
     [InlineData("OTEL_EXPORTER_OTLP_COMPRESSION", "zstd")]
     [InlineData("OTEL_EXPORTER_OTLP_TIMEOUT", "-5")]
     [InlineData("OTEL_EXPORTER_OTLP_HEADERS", "novalue")]

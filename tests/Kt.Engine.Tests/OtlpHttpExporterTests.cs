@@ -234,4 +234,54 @@ public class OtlpHttpExporterTests
         var e = Assert.Throws<ArgumentException>(() => new OtlpHttpExporter(new OtlpHttpOptions { Endpoint = new Uri(endpoint, UriKind.RelativeOrAbsolute) }, Resource));
         Assert.Contains(setting, e.Message);
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Grpc_delivers_over_http2_and_retries_unavailable(bool gzip)
+    {
+        await using var receiver = await OtlpReceiver.StartGrpcAsync();
+        receiver.Behaviour = attempt => attempt == 1 ? new OtlpReceiver.Answer(200, GrpcStatus: 14) : new OtlpReceiver.Answer(200);
+        var environment = OtelEnvironment.Read(name => name switch
+        {
+            "OTEL_EXPORTER_OTLP_ENDPOINT" => receiver.Endpoint.ToString(),
+            "OTEL_EXPORTER_OTLP_PROTOCOL" => "grpc",
+            "OTEL_EXPORTER_OTLP_COMPRESSION" => gzip ? "gzip" : null,
+            _ => null,
+        });
+        Assert.EndsWith(OtlpHttpExporter.GrpcMethod, environment.Http!.Endpoint.ToString());
+        var exporter = new OtlpHttpExporter(environment.Http with { InitialBackoff = TimeSpan.FromMilliseconds(20), Timeout = TimeSpan.FromSeconds(15) }, environment.Resource);
+        using (var engine = new TraceEngine(new EngineOptions { MaxSpans = 64, Exporter = exporter }))
+        {
+            Spans(engine, 4, "grpc");
+            Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(20)));
+        }
+        var request = Assert.Single(receiver.Requests);
+        Assert.Equal("application/grpc", request.ContentType);
+        var decoded = OtlpDecoder.Decode(request.Body);
+        Assert.Equal(4, decoded.GetProperty("resourceSpans")[0].GetProperty("scopeSpans")[0].GetProperty("spans").GetArrayLength());
+        Assert.Equal(1, exporter.Counters.Retries);
+        Assert.Equal(4, exporter.Counters.SpansExported);
+    }
+
+    [Fact]
+    public async Task A_grpc_status_that_is_not_retryable_drops_the_batch()
+    {
+        await using var receiver = await OtlpReceiver.StartGrpcAsync();
+        receiver.Behaviour = _ => new OtlpReceiver.Answer(200, GrpcStatus: 3);
+        var exporter = new OtlpHttpExporter(new OtlpHttpOptions
+        {
+            Endpoint = new Uri(receiver.Endpoint, OtlpHttpExporter.GrpcMethod),
+            Protocol = OtlpHttpProtocol.Grpc,
+            Timeout = TimeSpan.FromSeconds(15),
+        }, Resource);
+        using (var engine = new TraceEngine(new EngineOptions { MaxSpans = 64, Exporter = exporter }))
+        {
+            Spans(engine, 3);
+            Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(20)));
+        }
+        Assert.True(receiver.Attempts == 1, $"attempts {receiver.Attempts}: {exporter.Counters.LastError}");
+        Assert.Equal(3, exporter.Counters.SpansFailed);
+        Assert.Contains("gRPC status 3", exporter.Counters.LastError);
+    }
 }

@@ -22,7 +22,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public sealed record Received(string ContentType, string? ContentEncoding, byte[] Body);
 
-    public sealed record Answer(int Status, int? RetryAfterSeconds = null, bool Hang = false, byte[]? Body = null);
+    public sealed record Answer(int Status, int? RetryAfterSeconds = null, bool Hang = false, byte[]? Body = null, int GrpcStatus = 0);
 
     private OtlpReceiver(WebApplication app) => _app = app;
 
@@ -46,6 +46,47 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         receiver.Endpoint = new Uri(address + "/v1/traces");
         return receiver;
+    }
+
+    /// <summary>An OTLP/gRPC receiver: HTTP/2 without TLS, the gRPC framing and status trailers.</summary>
+    public static async Task<OtlpReceiver> StartGrpcAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
+        var app = builder.Build();
+        var receiver = new OtlpReceiver(app);
+        app.MapPost(Kt.Export.Otlp.OtlpHttpExporter.GrpcMethod, receiver.HandleGrpcAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        receiver.Endpoint = new Uri(address);
+        return receiver;
+    }
+
+    private async Task HandleGrpcAsync(HttpContext context)
+    {
+        int attempt = Interlocked.Increment(ref _attempts);
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body);
+        var frame = body.ToArray();
+        var message = frame.AsSpan(5, (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(frame.AsSpan(1))).ToArray();
+        string? encoding = context.Request.Headers["grpc-encoding"];
+        if (frame[0] == 1)
+        {
+            using var unzipped = new MemoryStream();
+            using (var gzip = new GZipStream(new MemoryStream(message), CompressionMode.Decompress))
+                await gzip.CopyToAsync(unzipped);
+            message = unzipped.ToArray();
+        }
+        var answer = Behaviour(attempt);
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/grpc";
+        if (answer.GrpcStatus == 0)
+        {
+            Requests.Enqueue(new Received(context.Request.ContentType ?? "", encoding, message));
+            await context.Response.Body.WriteAsync(new byte[5]);
+        }
+        context.Response.AppendTrailer("grpc-status", answer.GrpcStatus.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private async Task HandleAsync(HttpContext context)

@@ -929,7 +929,7 @@ static void test_limits_from_options_and_environment(void)
 static void test_exporter_settings_and_counters(void)
 {
     const kt_option bad_endpoint[] = { { { S("endpoint") }, { S("collector:4318") } } };
-    const kt_option bad_protocol[] = { { { S("endpoint") }, { S("http://127.0.0.1:9/v1/traces") } }, { { S("protocol") }, { S("grpc") } } };
+    const kt_option bad_protocol[] = { { { S("endpoint") }, { S("http://127.0.0.1:9/v1/traces") } }, { { S("protocol") }, { S("thrift") } } };
     const kt_option to_file[] = { { { S("exporter") }, { S("otlp") } }, { { S("file") }, { S("c-test-traces.jsonl") } },
                                   { { S("service_name") }, { S("c-tests") } } };
     kt_exporter_counters_t c;

@@ -17,6 +17,12 @@ public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDispos
 {
     private static readonly MediaTypeHeaderValue ProtobufType = new("application/x-protobuf");
     private static readonly MediaTypeHeaderValue JsonType = new("application/json");
+    private static readonly MediaTypeHeaderValue GrpcType = new("application/grpc");
+
+    /// <summary>The path of the OTLP/gRPC method, appended to an endpoint that has none.</summary>
+    public const string GrpcMethod = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+
+    private byte[] _frame = new byte[64 * 1024];
 
     private readonly OtlpHttpOptions _options;
     private readonly HttpClient _client;
@@ -59,9 +65,11 @@ public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDispos
     public bool Export(in SpanBatch batch)
     {
         int count = batch.Count;
-        var body = _options.Protocol == OtlpHttpProtocol.Protobuf ? _protobuf.EncodeToMemory(batch) : _json.EncodeToMemory(batch);
+        var body = _options.Protocol == OtlpHttpProtocol.Json ? _json.EncodeToMemory(batch) : _protobuf.EncodeToMemory(batch);
         if (_options.Gzip)
             body = Compress(body);
+        if (_options.Protocol == OtlpHttpProtocol.Grpc)
+            body = Frame(body, compressed: _options.Gzip);
         return Send(body, count);
     }
 
@@ -81,11 +89,20 @@ public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDispos
             {
                 using var request = Request(body);
                 using var timeout = new CancellationTokenSource(left);
-                using var response = _client.Send(request, timeout.Token);
+                // The exporter thread may block; HttpClient sends HTTP/2 (gRPC) only asynchronously.
+                using var response = _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).GetAwaiter().GetResult();
                 Interlocked.Add(ref _bytes, body.Length);
                 if (response.IsSuccessStatusCode)
                 {
-                    long rejected = ReadRejected(response);
+                    long rejected = ReadRejected(response, out int grpcStatus, out string? grpcMessage);
+                    if (grpcStatus != 0)
+                    {
+                        failure = $"gRPC status {grpcStatus} {grpcMessage}".TrimEnd();
+                        if (!IsRetryable(grpcStatus))
+                            return Failed(spans, failure + " (not retried)");
+                        lastFailure = failure;
+                        goto Retry;
+                    }
                     Interlocked.Increment(ref _batches);
                     Interlocked.Add(ref _spans, spans - rejected);
                     if (rejected > 0)
@@ -112,7 +129,12 @@ public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDispos
             {
                 failure = e.Message;
             }
+            catch (Exception e) when (e is NotSupportedException or InvalidOperationException or IOException)
+            {
+                return Failed(spans, $"{e.GetType().Name}: {e.Message} (not retried)");
+            }
             lastFailure = failure;
+        Retry:
             var wait = retryAfter ?? Jittered(backoff);
             if (DateTime.UtcNow + wait >= deadline)
                 return Failed(spans, OutOfTime(lastFailure));
@@ -133,12 +155,40 @@ public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDispos
         {
             Content = new ReadOnlyMemoryContent(body),
         };
-        request.Content.Headers.ContentType = _options.Protocol == OtlpHttpProtocol.Protobuf ? ProtobufType : JsonType;
-        if (_options.Gzip)
-            request.Content.Headers.ContentEncoding.Add("gzip");
+        if (_options.Protocol == OtlpHttpProtocol.Grpc)
+        {
+            // gRPC is HTTP/2 only: over http:// with prior knowledge, over https:// by ALPN.
+            request.Version = HttpVersion.Version20;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            request.Content.Headers.ContentType = GrpcType;
+            request.Headers.TryAddWithoutValidation("te", "trailers");
+            if (_options.Gzip)
+                request.Headers.TryAddWithoutValidation("grpc-encoding", "gzip");
+        }
+        else
+        {
+            request.Content.Headers.ContentType = _options.Protocol == OtlpHttpProtocol.Protobuf ? ProtobufType : JsonType;
+            if (_options.Gzip)
+                request.Content.Headers.ContentEncoding.Add("gzip");
+        }
         foreach (var (name, value) in _options.Headers)
             request.Headers.TryAddWithoutValidation(name, value);
         return request;
+    }
+
+    // The gRPC codes the OTLP specification retries: CANCELLED, DEADLINE_EXCEEDED, ABORTED,
+    // OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS. (RESOURCE_EXHAUSTED only with RetryInfo, not read here.)
+    private static bool IsRetryable(int grpcStatus) => grpcStatus is 1 or 4 or 10 or 11 or 14 or 15;
+
+    // A gRPC message: a compressed flag, a 4-byte big-endian length, the message.
+    private ReadOnlyMemory<byte> Frame(ReadOnlyMemory<byte> message, bool compressed)
+    {
+        if (_frame.Length < message.Length + 5)
+            _frame = new byte[Math.Max(message.Length + 5, _frame.Length * 2)];
+        _frame[0] = compressed ? (byte)1 : (byte)0;
+        BinaryPrimitives.WriteUInt32BigEndian(_frame.AsSpan(1), (uint)message.Length);
+        message.Span.CopyTo(_frame.AsSpan(5));
+        return _frame.AsMemory(0, message.Length + 5);
     }
 
     private static bool IsRetryable(HttpStatusCode status) =>
@@ -157,9 +207,21 @@ public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDispos
     private TimeSpan Jittered(TimeSpan backoff) => TimeSpan.FromTicks((long)(backoff.Ticks * (0.5 + _jitter.NextDouble() / 2)));
 
     // ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1 { int64 rejected_spans = 1; string error_message = 2; } }
-    private long ReadRejected(HttpResponseMessage response)
+    private long ReadRejected(HttpResponseMessage response, out int grpcStatus, out string? grpcMessage)
     {
         var body = response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
+        grpcStatus = 0;
+        grpcMessage = null;
+        if (_options.Protocol == OtlpHttpProtocol.Grpc)
+        {
+            // The status comes in the trailers, or in the headers of a trailers-only answer.
+            var status = Header(response.TrailingHeaders, "grpc-status") ?? Header(response.Headers, "grpc-status");
+            grpcStatus = status is null ? 2 : int.TryParse(status, out int code) ? code : 2;
+            grpcMessage = Header(response.TrailingHeaders, "grpc-message") ?? Header(response.Headers, "grpc-message") ?? (status is null ? "no grpc-status" : null);
+            if (grpcStatus != 0 || body.Length < 5)
+                return 0;
+            body = body[5..];
+        }
         if (body.Length == 0)
             return 0;
         try
@@ -179,6 +241,9 @@ public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDispos
             return 0;
         }
     }
+
+    private static string? Header(HttpHeaders headers, string name) =>
+        headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
 
     private static long ReadProtobufRejected(ReadOnlySpan<byte> body)
     {

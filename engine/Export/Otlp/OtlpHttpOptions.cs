@@ -8,6 +8,9 @@ public enum OtlpHttpProtocol
 
     /// <summary><c>http/json</c>.</summary>
     Json,
+
+    /// <summary><c>grpc</c>: the protobuf request in a gRPC frame over HTTP/2; the endpoint names the Export method.</summary>
+    Grpc,
 }
 
 /// <summary>Where and how <see cref="OtlpHttpExporter"/> sends.</summary>
