@@ -9,7 +9,7 @@ namespace Kt;
 /// OTEL_SDK_DISABLED, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES,
 /// OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT, _HEADERS, _TIMEOUT, _PROTOCOL, _COMPRESSION,
 /// OTEL_TRACES_SAMPLER and OTEL_TRACES_SAMPLER_ARG, OTEL_TRACES_EXPORTER (otlp or none),
-/// OTEL_BSP_* and the span limits.
+/// OTEL_BSP_* (the export timeout applies when no OTLP timeout is set) and the span limits.
 /// Without an endpoint, spans go to an OTLP JSON file (the embedded default: no collector).
 /// A bad value is refused with an <see cref="ArgumentException"/> naming the variable and the value.
 /// </summary>
@@ -91,7 +91,9 @@ public sealed record OtelEnvironment
                 Endpoint = uri,
                 Protocol = protocol,
                 Headers = Signal(read, "HEADERS") is { } headers ? ParsePairs(HeadersName(read), headers).ToDictionary(p => p.Key, p => p.Value) : new Dictionary<string, string>(),
-                Timeout = Signal(read, "TIMEOUT") is { } timeout ? TimeSpan.FromMilliseconds(Positive(SignalName(read, "TIMEOUT"), timeout)) : TimeSpan.FromSeconds(10),
+                Timeout = Signal(read, "TIMEOUT") is { } timeout ? TimeSpan.FromMilliseconds(Positive(SignalName(read, "TIMEOUT"), timeout))
+                    : Get("OTEL_BSP_EXPORT_TIMEOUT") is { } exportTimeout ? TimeSpan.FromMilliseconds(Positive("OTEL_BSP_EXPORT_TIMEOUT", exportTimeout))
+                    : TimeSpan.FromSeconds(10),
                 Gzip = Signal(read, "COMPRESSION") is { } compression && Compression(SignalName(read, "COMPRESSION"), compression),
             };
         }

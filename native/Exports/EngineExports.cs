@@ -119,4 +119,30 @@ internal static unsafe class EngineExports
             return Fail.Internal("kt_exporter_counters", e);
         }
     }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_exporter_last_error")]
+    public static int ExporterLastError(byte* buffer, nuint capacity, nuint* written)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized("kt_exporter_last_error");
+            if (written == null)
+                return LastError.Set(Status.InvalidArgument, "written: NULL pointer");
+            if (buffer == null && capacity > 0)
+                return LastError.Set(Status.InvalidArgument, $"buffer: NULL pointer with capacity {capacity}");
+            var message = (runtime.Engine.Options.Exporter as Export.Otlp.ICountingExporter)?.Counters.LastError ?? "";
+            int length = System.Text.Encoding.UTF8.GetByteCount(message);
+            if ((nuint)length > capacity)
+                return LastError.Set(Status.BufferTooSmall, $"buffer: capacity {capacity} is less than the message's {length} bytes");
+            System.Text.Encoding.UTF8.GetBytes(message, new Span<byte>(buffer, length));
+            *written = (nuint)length;
+            return Status.Ok;
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_exporter_last_error", e);
+        }
+    }
 }

@@ -214,6 +214,12 @@ int kt_counters(kt_counters_t *out);
 ** the engine's side: spans finished, queued, dropped before export). Returns KT_OK, KT_E_NOT_INITIALIZED, KT_E_INVALID_ARGUMENT (out is NULL). */
 int kt_exporter_counters(kt_exporter_counters_t *out);
 
+/* Writes the exporter's last failure, naming the endpoint and the status (e.g. "HTTP 503 ...
+** (retried until the 10000 ms limit)"), to buffer, not NUL-terminated; *written is 0 when the
+** exporter has not failed. OUT: *written. Returns KT_OK, KT_E_BUFFER_TOO_SMALL,
+** KT_E_NOT_INITIALIZED, KT_E_INVALID_ARGUMENT. */
+int kt_exporter_last_error(char *buffer, size_t capacity, size_t *written);
+
 /* ---- tracers and contexts ------------------------------------------------------------ */
 
 /* Creates a tracer (tracing.new): name is its instrumentation scope; sampling_rate is 0 to

@@ -73,6 +73,14 @@ public class OtelEnvironmentTests
     }
 
     [Fact]
+    public void The_batch_export_timeout_applies_when_no_otlp_timeout_is_set()
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(700), Read(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"), ("OTEL_BSP_EXPORT_TIMEOUT", "700")).Http!.Timeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(900), Read(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"), ("OTEL_BSP_EXPORT_TIMEOUT", "700"),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "900")).Http!.Timeout);
+    }
+
+    [Fact]
     public void Batch_settings()
     {
         var e = Read(("OTEL_BSP_SCHEDULE_DELAY", "250"), ("OTEL_BSP_MAX_QUEUE_SIZE", "4096"), ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", "128"));

@@ -26,7 +26,7 @@ public class OtlpHttpExporterTests
         return (engine, exporter, log);
     }
 
-    private static void Spans(TraceEngine engine, int count, string name = "span")
+    internal static void Spans(TraceEngine engine, int count, string name = "span")
     {
         var tracer = engine.CreateTracer("http");
         for (int i = 0; i < count; i++)

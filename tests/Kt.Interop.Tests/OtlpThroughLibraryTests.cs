@@ -51,6 +51,35 @@ public class OtlpThroughLibraryTests
         }
     }
 
+    [Fact]
+    public void A_failing_endpoint_is_counted_and_named_through_the_library()
+    {
+        // A port nothing listens on: every attempt is refused at once.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        var endpoint = $"http://127.0.0.1:{port}/v1/traces";
+        Assert.Equal(KtResult.Ok, KtNative.Shutdown(TimeSpan.FromSeconds(10)));
+        try
+        {
+            KtSetting[] settings = [new("max_spans", "64"), new("exporter", "otlp"), new("endpoint", endpoint), new("timeout_ms", "200")];
+            Assert.Equal(KtResult.Ok, KtNative.Init(settings));
+            Assert.Equal("", KtNative.ExporterLastError);
+            Assert.Equal(KtResult.Ok, NativeTracer.Global.StartSpan(NativeContext.None, "lost"u8, default, out var span));
+            Assert.Equal(KtResult.Ok, span.Finish());
+            Assert.Equal(KtResult.Ok, KtNative.Flush(TimeSpan.FromSeconds(10)));
+            Assert.Equal(KtResult.Ok, KtNative.ExporterCounters(out var counters));
+            Assert.Equal(1UL, counters.SpansFailed);
+            Assert.Contains(endpoint, KtNative.ExporterLastError);
+        }
+        finally
+        {
+            KtNative.Shutdown(TimeSpan.FromSeconds(10));
+            NativeEngineFixture.Restart();
+        }
+    }
+
     private static JsonElement Decode(string root, string file)
     {
         var decoder = Path.Combine(root, "tests", "otlp", "decode.js");

@@ -938,6 +938,10 @@ static void test_exporter_settings_and_counters(void)
     char line[4096];
 
     CHECK_STATUS(kt_exporter_counters(&c), KT_E_NOT_INITIALIZED);
+    {
+        size_t none = 0;
+        CHECK_STATUS(kt_exporter_last_error(line, sizeof line, &none), KT_E_NOT_INITIALIZED);
+    }
     CHECK_STATUS(kt_init(bad_endpoint, 1), KT_E_INVALID_ARGUMENT);
     CHECK(strstr(kt_last_error(), "endpoint") != NULL);
     CHECK_STATUS(kt_init(bad_protocol, 2), KT_E_INVALID_ARGUMENT);
@@ -956,6 +960,13 @@ static void test_exporter_settings_and_counters(void)
     CHECK(c.spans_exported == 3);
     CHECK(c.spans_failed == 0);
     CHECK(c.bytes_sent > 0);
+    {
+        char message[256];
+        size_t message_len = 99;
+        CHECK_STATUS(kt_exporter_last_error(message, sizeof message, &message_len), KT_OK);
+        CHECK(message_len == 0); /* the file took every batch */
+        CHECK_STATUS(kt_exporter_last_error(message, sizeof message, NULL), KT_E_INVALID_ARGUMENT);
+    }
     CHECK_STATUS(kt_shutdown(5000), KT_OK);
 
     file = fopen("c-test-traces.jsonl", "r");

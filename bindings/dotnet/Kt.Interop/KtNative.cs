@@ -103,6 +103,22 @@ public static class KtNative
     }
 
     /// <summary>
+    /// The exporter's last failure (<c>kt_exporter_last_error</c>), naming the endpoint and the
+    /// status; "" when it has not failed. Allocates a string: for diagnostics.
+    /// </summary>
+    public static unsafe string ExporterLastError
+    {
+        get
+        {
+            byte* buffer = stackalloc byte[1024];
+            nuint written = 0;
+            return (KtResult)NativeMethods.kt_exporter_last_error(buffer, 1024, &written) == KtResult.Ok
+                ? System.Text.Encoding.UTF8.GetString(buffer, (int)written)
+                : "";
+        }
+    }
+
+    /// <summary>
     /// The calling thread's message for its last failed call (<c>kt_last_error</c>), naming the
     /// argument that was wrong; "" if none. Allocates a string: for diagnostics, not hot paths.
     /// </summary>

@@ -50,6 +50,9 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial int kt_exporter_counters(KtExporterCountersNative* output);
 
+    [LibraryImport(Library)]
+    internal static partial int kt_exporter_last_error(byte* buffer, nuint capacity, nuint* written);
+
     // ---- tracers and contexts
 
     [LibraryImport(Library)]
