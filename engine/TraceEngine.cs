@@ -68,8 +68,6 @@ public sealed class TraceEngine : IDisposable
         return new Tracer(this, name, index, ns, sampler);
     }
 
-    internal string TracerName(ushort index) => _tracers.Name(index);
-
     internal ReadOnlySpan<byte> TracerNameUtf8(ushort index) => _tracers.NameUtf8(index);
 
     // ---- the hot path -------------------------------------------------------------------
@@ -120,15 +118,16 @@ public sealed class TraceEngine : IDisposable
             parentSlot = -1;
             parentRemote = true;
         }
-        else if (context is not null && Resolve(context.GetActive(tracer.Namespace), out parentSlot) == KtStatus.Ok)
-        {
-            parentToken = context.GetActive(tracer.Namespace);
-        }
         else
         {
-            parentSlot = -1;
-            parentRemote = context is not null && context.RemoteParent.IsValid;
-            hasParent = parentRemote;
+            parentToken = context?.GetActive(tracer.Namespace) ?? 0;
+            if (parentToken == 0 || Resolve(parentToken, out parentSlot) != KtStatus.Ok)
+            {
+                parentSlot = -1;
+                parentToken = 0;
+                parentRemote = context is not null && context.RemoteParent.IsValid;
+                hasParent = parentRemote;
+            }
         }
 
         ulong spanId;

@@ -10,7 +10,6 @@ internal sealed class TracerRegistry
 {
     private readonly object _lock = new();
     private readonly Dictionary<string, int> _namespaces = new(StringComparer.Ordinal);
-    private string[] _names = [];
     private byte[][] _namesUtf8 = [];
     private int[] _namespaceOf = [];
 
@@ -18,22 +17,19 @@ internal sealed class TracerRegistry
     {
         lock (_lock)
         {
-            if (_names.Length == ushort.MaxValue)
+            if (_namesUtf8.Length == ushort.MaxValue)
                 throw new InvalidOperationException($"at most {ushort.MaxValue} tracers per engine");
             if (!_namespaces.TryGetValue(ns, out int nsIndex))
             {
                 nsIndex = _namespaces.Count;
                 _namespaces.Add(ns, nsIndex);
             }
-            var index = (ushort)_names.Length;
+            var index = (ushort)_namesUtf8.Length;
             _namesUtf8 = [.. _namesUtf8, Encoding.UTF8.GetBytes(name)];
             _namespaceOf = [.. _namespaceOf, nsIndex];
-            _names = [.. _names, name];
             return (index, nsIndex);
         }
     }
-
-    public string Name(ushort index) => _names[index];
 
     public ReadOnlySpan<byte> NameUtf8(ushort index) => _namesUtf8[index];
 

@@ -142,7 +142,4 @@ internal static class Utf8Text
         }
         return utf8.Length;
     }
-
-    /// <summary>Decodes for display and tests.</summary>
-    public static string ToString(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetString(utf8);
 }

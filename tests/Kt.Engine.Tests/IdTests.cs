@@ -41,14 +41,6 @@ public class IdTests
     }
 
     [Fact]
-    public void The_fork_handler_is_registered_with_the_c_library()
-    {
-        // The static constructor registers pthread_atfork; reaching the epoch runs it.
-        ForkEpoch.EnsureRegistered();
-        Assert.True(ForkEpoch.Current >= 0);
-    }
-
-    [Fact]
     public void Hex_forms_are_lower_case_and_round_trip()
     {
         var id = new TraceId(0x0af7651916cd43dd, 0x8448eb211c80319c);

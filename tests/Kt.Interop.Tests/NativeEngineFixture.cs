@@ -55,7 +55,8 @@ public sealed class NativeEngineFixture : IDisposable
 
     public void Dispose() => KtNative.Shutdown(TimeSpan.FromSeconds(10));
 
-    private static string FindRepoRoot()
+    /// <summary>The folder that holds Engine.sln, above the test's output folder.</summary>
+    internal static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

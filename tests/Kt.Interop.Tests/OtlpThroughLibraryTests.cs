@@ -14,7 +14,7 @@ public class OtlpThroughLibraryTests
     [Fact]
     public void Spans_made_through_the_library_decode_with_the_official_schema()
     {
-        var root = FindRoot();
+        var root = NativeEngineFixture.FindRepoRoot();
         var file = Path.Combine(Path.GetTempPath(), $"kt-interop-{Environment.ProcessId}.jsonl");
         File.Delete(file);
         Assert.Equal(KtResult.Ok, KtNative.Shutdown(TimeSpan.FromSeconds(10)));
@@ -101,15 +101,5 @@ public class OtlpThroughLibraryTests
         {
             File.Delete(request);
         }
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Engine.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("no Engine.sln above " + AppContext.BaseDirectory);
     }
 }

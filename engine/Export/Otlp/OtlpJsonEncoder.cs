@@ -17,7 +17,7 @@ public sealed class OtlpJsonEncoder
     private readonly Utf8JsonWriter _json;
     private readonly KeyValuePair<string, string>[] _resource;
     private readonly byte[] _hex = new byte[32];
-    private int[] _scopes = new int[16];
+    private readonly BatchScopes _scopes = new();
 
     /// <summary>Creates an encoder whose requests carry these resource attributes.</summary>
     public OtlpJsonEncoder(IEnumerable<KeyValuePair<string, string>> resourceAttributes)
@@ -52,15 +52,14 @@ public sealed class OtlpJsonEncoder
         w.WriteEndArray();
         w.WriteEndObject();
         w.WriteStartArray("scopeSpans"u8);
-        int scopeCount = CollectScopes(batch);
-        for (int s = 0; s < scopeCount; s++)
+        foreach (int scopeIndex in _scopes.Collect(batch))
         {
             w.WriteStartObject();
             bool opened = false;
             for (int i = 0; i < batch.Count; i++)
             {
                 var span = batch[i];
-                if (span.ScopeIndex != _scopes[s])
+                if (span.ScopeIndex != scopeIndex)
                     continue;
                 if (!opened)
                 {
@@ -81,21 +80,6 @@ public sealed class OtlpJsonEncoder
         w.WriteEndObject();
         w.Flush();
         return _buffer.WrittenMemory;
-    }
-
-    private int CollectScopes(in SpanBatch batch)
-    {
-        int count = 0;
-        for (int i = 0; i < batch.Count; i++)
-        {
-            int scope = batch[i].ScopeIndex;
-            if (Array.IndexOf(_scopes, scope, 0, count) >= 0)
-                continue;
-            if (count == _scopes.Length)
-                Array.Resize(ref _scopes, count * 2);
-            _scopes[count++] = scope;
-        }
-        return count;
     }
 
     private void WriteSpan(SpanView span)

@@ -30,7 +30,7 @@ public sealed class OtlpTraceEncoder
 
     private readonly ProtobufBuffer _buffer = new();
     private readonly byte[] _resource;
-    private int[] _scopes = new int[16];
+    private readonly BatchScopes _scopes = new();
 
     /// <summary>Creates an encoder whose requests carry these resource attributes (<c>service.name</c> and the rest).</summary>
     public OtlpTraceEncoder(IEnumerable<KeyValuePair<string, string>> resourceAttributes)
@@ -60,10 +60,8 @@ public sealed class OtlpTraceEncoder
         _buffer.Raw(_resource);
         _buffer.EndMessage(resource);
 
-        int scopeCount = CollectScopes(batch);
-        for (int s = 0; s < scopeCount; s++)
+        foreach (int scopeIndex in _scopes.Collect(batch))
         {
-            int scopeIndex = _scopes[s];
             int scopeSpans = _buffer.BeginMessage(ResourceSpansScopeSpans);
             bool named = false;
             for (int i = 0; i < batch.Count; i++)
@@ -84,21 +82,6 @@ public sealed class OtlpTraceEncoder
         }
         _buffer.EndMessage(resourceSpans);
         return _buffer.WrittenMemory;
-    }
-
-    private int CollectScopes(in SpanBatch batch)
-    {
-        int count = 0;
-        for (int i = 0; i < batch.Count; i++)
-        {
-            int scope = batch[i].ScopeIndex;
-            if (Array.IndexOf(_scopes, scope, 0, count) >= 0)
-                continue;
-            if (count == _scopes.Length)
-                Array.Resize(ref _scopes, count * 2);
-            _scopes[count++] = scope;
-        }
-        return count;
     }
 
     private void WriteSpan(SpanView span)
