@@ -97,6 +97,15 @@ public readonly ref struct SpanHandle
     public KtStatus AddLink(SpanContext linked, ReadOnlySpan<SpanAttribute> attributes = default) =>
         Engine?.AddLink(Token, linked, attributes) ?? KtStatus.Ok;
 
+    /// <summary>Renames the span (OpenTelemetry's UpdateName; Kong's <c>link_span</c> names a created span).</summary>
+    public KtStatus UpdateName(ReadOnlySpan<char> name) => Engine?.UpdateName(Token, new TextInput(name)) ?? KtStatus.Ok;
+
+    /// <summary>Renames the span from UTF-8; bad UTF-8 gives <see cref="KtStatus.InvalidArgument"/>.</summary>
+    public KtStatus UpdateNameUtf8(ReadOnlySpan<byte> name) => Engine?.UpdateName(Token, new TextInput(name)) ?? KtStatus.Ok;
+
+    /// <summary>Moves the span's start to a Unix time in nanoseconds (greater than 0).</summary>
+    public KtStatus SetStartTime(long startUnixNanoseconds) => Engine?.SetStartTime(Token, startUnixNanoseconds) ?? KtStatus.Ok;
+
     /// <summary>
     /// Ends the span (<c>finish</c>); the end time is now unless given in Unix nanoseconds. If it
     /// was its context's active span, its parent becomes active. A second call is stale and changes nothing.

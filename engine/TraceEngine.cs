@@ -11,7 +11,7 @@ namespace Kt;
 /// One tracing engine: the span store, its free slots, the finished queues and the exporter
 /// thread. A process usually has one (see <see cref="Tracing"/>); tests may make several.
 /// </summary>
-public sealed class TraceEngine : IDisposable
+public sealed partial class TraceEngine : IDisposable
 {
     [ThreadStatic] private static ThreadLocalState? t_state;
     [ThreadStatic] private static List<ThreadLocalState>? t_otherStates;
@@ -156,6 +156,7 @@ public sealed class TraceEngine : IDisposable
         }
 
         bool sampled = options.ShouldSample
+            ?? context?.ShouldSample
             ?? (hasParent ? (parentFlags & TraceFlags.Sampled) != 0 : tracer.Sampler.ShouldSample(new TraceId(traceHigh, traceLow)));
 
         if (thread.MagazineCount == 0 && !Refill(thread))

@@ -77,6 +77,70 @@ public sealed class TraceContext
         return status;
     }
 
+    /// <summary>
+    /// The request's sampling decision, when one was set with <see cref="SetShouldSample"/>: it
+    /// overrides the sampler and the parent for every span started in this context afterwards.
+    /// </summary>
+    public bool? ShouldSample { get; private set; }
+
+    /// <summary>
+    /// Kong's <c>set_should_sample</c>: decides sampling for the rest of the request. With false,
+    /// the spans of this context that are still open stop recording and are not exported; with
+    /// true, spans that were started unsampled stay so (they recorded nothing).
+    /// </summary>
+    public void SetShouldSample(bool shouldSample)
+    {
+        ShouldSample = shouldSample;
+        var engine = _engine;
+        if (shouldSample || engine is null)
+            return;
+        for (int slot = _head; slot >= 0; slot = engine.Store.Slots[slot].ContextNext)
+            engine.StopRecording(slot);
+    }
+
+    /// <summary>
+    /// Kong's <c>link_span</c>: makes a span started outside any context (a created span) one of
+    /// this context's, so <see cref="End"/> releases it. A span of this context stays as it is;
+    /// one of another context is refused with <see cref="KtStatus.InvalidArgument"/>.
+    /// </summary>
+    public KtStatus Attach(SpanHandle span)
+    {
+        if (span.IsNoop)
+            return KtStatus.Ok;
+        var engine = span.Engine!;
+        if (_engine is not null && !ReferenceEquals(_engine, engine))
+            return KtStatus.InvalidArgument;
+        if (!engine.OwnerOf(span.Token, out int slot, out var owner))
+            return engine.Resolve(span.Token, out _);
+        if (owner is null)
+            Adopt(engine, slot);
+        else if (!ReferenceEquals(owner, this))
+            return KtStatus.InvalidArgument;
+        return KtStatus.Ok;
+    }
+
+    /// <summary>
+    /// Writes the tokens of the spans open in this context, oldest first (the request's root span
+    /// comes first), into <paramref name="destination"/> as far as it holds; returns how many are open.
+    /// </summary>
+    public int CopyOpenSpans(Span<long> destination)
+    {
+        var engine = _engine;
+        if (engine is null)
+            return 0;
+        var slots = engine.Store.Slots;
+        int count = 0, tail = -1;
+        for (int slot = _head; slot >= 0; slot = slots[slot].ContextNext)
+        {
+            count++;
+            tail = slot;
+        }
+        int written = 0;
+        for (int slot = tail; slot >= 0 && written < destination.Length; slot = slots[slot].ContextPrevious)
+            destination[written++] = engine.TokenOf(slot);
+        return count;
+    }
+
     /// <summary>Releases every span started in this context that has not ended, and forgets the active spans and the remote parent.</summary>
     public void End()
     {
@@ -96,6 +160,7 @@ public sealed class TraceContext
             }
         }
         Array.Clear(_active);
+        ShouldSample = null;
         RemoteParent = default;
         _traceStateLength = 0;
         _engine = null;

@@ -303,6 +303,44 @@ int kt_active_span(kt_tracer tracer, kt_context context, kt_span *out);
 ** it. Returns KT_OK, KT_E_INVALID_HANDLE, KT_E_STALE, KT_E_NOT_INITIALIZED. */
 int kt_set_active_span(kt_tracer tracer, kt_context context, kt_span span);
 
+/* ---- a request's spans (what Kong's plugins use beside the seed's calls) --------------- */
+
+/* Renames a span (OpenTelemetry's UpdateName; Kong's link_span names a created span). Does
+** nothing to an unsampled span. Returns KT_OK, KT_E_LIMIT (no room left in the span's text
+** storage), KT_E_STALE, KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT, KT_E_NOT_INITIALIZED. */
+int kt_span_update_name(kt_span span, const char *name, size_t name_len);
+
+/* Moves a span's start to start_time_ns, Unix nanoseconds greater than 0 (Kong's link_span
+** times a created span). Returns KT_OK, KT_E_STALE, KT_E_INVALID_HANDLE,
+** KT_E_INVALID_ARGUMENT, KT_E_NOT_INITIALIZED. */
+int kt_span_set_start_time(kt_span span, int64_t start_time_ns);
+
+/* Makes a span started with context 0 (Kong's create_span) one of the context's spans, so
+** kt_context_end releases it (Kong's link_span). A span already in this context is left as it
+** is; one in another context is refused. The no-op span 0 succeeds and does nothing.
+** Returns KT_OK, KT_E_STALE, KT_E_INVALID_HANDLE (span or context), KT_E_INVALID_ARGUMENT,
+** KT_E_NOT_INITIALIZED. */
+int kt_context_attach(kt_context context, kt_span span);
+
+/* The context's open spans, oldest first, so spans[0] is the request's root span (Kong's
+** get_root_span and process_span). Writes at most capacity handles (spans may be NULL when
+** capacity is 0). OUT: *count, how many spans are open, which may exceed capacity.
+** Returns KT_OK, KT_E_INVALID_HANDLE, KT_E_STALE, KT_E_INVALID_ARGUMENT, KT_E_NOT_INITIALIZED. */
+int kt_context_spans(kt_context context, kt_span *spans, size_t capacity, size_t *count);
+
+/* Decides sampling for the rest of the request (Kong's set_should_sample): every span started
+** in the context afterwards is sampled when should_sample is 1 and not when it is 0, whatever
+** the sampler or the parent says. With 0, the context's open spans stop recording and are not
+** exported; with 1, spans that were started unsampled stay so (they recorded nothing).
+** kt_context_end forgets the decision. Returns KT_OK, KT_E_INVALID_HANDLE, KT_E_STALE,
+** KT_E_INVALID_ARGUMENT (should_sample not 0 or 1), KT_E_NOT_INITIALIZED. */
+int kt_context_set_should_sample(kt_context context, int should_sample);
+
+/* The sampler's decision for a trace at a rate (Kong's get_sampling_decision): trace_id is
+** 16 bytes, not all zero; sampling_rate is 0 to 1. Every process decides the same for the same
+** trace. Works before kt_init. OUT: *sampled (0 or 1). Returns KT_OK, KT_E_INVALID_ARGUMENT. */
+int kt_trace_sampled(const uint8_t *trace_id, double sampling_rate, int *sampled);
+
 /* ---- W3C trace context --------------------------------------------------------------- */
 
 /* Takes the remote parent from incoming traceparent and tracestate headers. An invalid
