@@ -1,0 +1,152 @@
+-- Whether the engine runs in this process, and starting and stopping it. No kt_ function is
+-- called in Nginx's master (init_by_lua*): the engine's threads must not exist before workers fork.
+local ffi = require "ffi"
+local native = require "kt.native"
+
+local M = {
+    -- Bumped by every init and shutdown: tracer and context handles of an earlier engine are stale.
+    epoch = 0,
+}
+
+local UNKNOWN, ON, OFF = 0, 1, 2
+local state = UNKNOWN
+
+local function in_nginx_master()
+    local ngx = rawget(_G, "ngx")
+    return ngx ~= nil and ngx.get_phase and ngx.get_phase() == "init"
+end
+
+local function in_init_worker()
+    local ngx = rawget(_G, "ngx")
+    return ngx ~= nil and ngx.get_phase and ngx.get_phase() == "init_worker"
+end
+
+--- True when spans record: tracing.init ran, or another part of the process (the Nginx module)
+--- started the engine. Asks the library once; until then, and in the master, the answer is false.
+function M.ready()
+    if state == ON then return true end
+    if state == OFF then return false end
+    if in_nginx_master() then return false end
+    local C = native.load()
+    local running = false
+    if C then
+        local out = ffi.new("kt_counters_t")
+        running = C.kt_counters(out) == native.OK
+    end
+    -- In init_worker the Nginx module may not have started the engine yet: ask again later.
+    if running or not in_init_worker() then
+        state = running and ON or OFF
+        if running then M.epoch = M.epoch + 1 end
+    end
+    return running
+end
+
+local function option_text(key, value)
+    local kind = type(value)
+    if kind == "string" then return value end
+    if kind == "number" or kind == "boolean" then return tostring(value) end
+    if kind == "table" and (key == "headers" or key == "resource_attributes") then
+        local parts = {}
+        for k, v in pairs(value) do
+            if type(k) ~= "string" or (type(v) ~= "string" and type(v) ~= "number" and type(v) ~= "boolean") then
+                return nil, "tracing.init: " .. key .. " must map names to strings"
+            end
+            parts[#parts + 1] = k .. "=" .. tostring(v)
+        end
+        table.sort(parts)
+        return table.concat(parts, ",")
+    end
+    return nil, "tracing.init: " .. key .. " must be a string, a number or a boolean, not a " .. kind
+end
+
+--- Starts the engine with kt_init's settings (kt.h lists the keys); settings not given come from
+--- the OTEL_* environment variables. `library` names libkt.so. When the engine already runs (the
+--- Nginx module started it), it is kept as it is and true is returned.
+function M.init(settings)
+    if settings ~= nil and type(settings) ~= "table" then
+        return nil, "tracing.init: settings must be a table, not a " .. type(settings)
+    end
+    settings = settings or {}
+    if in_nginx_master() then
+        return nil, "tracing.init: call it in init_worker_by_lua*, not in init_by_lua* (the master must not start the engine)"
+    end
+    if settings.library ~= nil and type(settings.library) ~= "string" then
+        return nil, "tracing.init: library must be a path to libkt.so"
+    end
+    local C, err = native.load(settings.library)
+    if not C then return nil, "tracing.init: " .. err end
+
+    local keys, values = {}, {}
+    for key, value in pairs(settings) do
+        if type(key) ~= "string" then
+            return nil, "tracing.init: setting names must be strings, got a " .. type(key)
+        end
+        if key ~= "library" then
+            local text, text_err = option_text(key, value)
+            if not text then return nil, text_err end
+            keys[#keys + 1], values[#values + 1] = key, text
+        end
+    end
+    local options = ffi.new("kt_option[?]", #keys + 1)
+    for i = 1, #keys do
+        local option = options[i - 1]
+        option.key.ptr, option.key.len = keys[i], #keys[i]
+        option.value.ptr, option.value.len = values[i], #values[i]
+    end
+    local status = C.kt_init(options, #keys)
+    if status == native.OK or status == native.E_ALREADY_INITIALIZED then
+        state = ON
+        M.epoch = M.epoch + 1
+        return true
+    end
+    return nil, "tracing.init: " .. native.last_error()
+end
+
+--- Exports what has finished and stops the engine, waiting at most timeout_ms (default 5000).
+function M.shutdown(timeout_ms)
+    if state ~= ON then return nil, "tracing.shutdown: the engine is not running" end
+    if timeout_ms ~= nil and (type(timeout_ms) ~= "number" or timeout_ms < 0) then
+        return nil, "tracing.shutdown: timeout_ms must be a number of milliseconds, 0 or more"
+    end
+    local status = native.C.kt_shutdown(timeout_ms or 5000)
+    state = OFF
+    M.epoch = M.epoch + 1
+    if status ~= native.OK then return nil, "tracing.shutdown: " .. native.last_error() end
+    return true
+end
+
+--- Exports every span finished so far, waiting at most timeout_ms (default 5000).
+function M.flush(timeout_ms)
+    if not M.ready() then return nil, "tracing.flush: the engine is not running" end
+    if timeout_ms ~= nil and (type(timeout_ms) ~= "number" or timeout_ms < 0) then
+        return nil, "tracing.flush: timeout_ms must be a number of milliseconds, 0 or more"
+    end
+    local status = native.C.kt_flush(timeout_ms or 5000)
+    if status ~= native.OK then return nil, "tracing.flush: " .. native.last_error() end
+    return true
+end
+
+local COUNTERS = { "spans_started", "spans_finished", "spans_sampled_out", "spans_released", "dropped_no_slot",
+    "dropped_queue_full", "dropped_after_shutdown", "spans_exported", "export_failed_spans", "slots_in_use" }
+local EXPORTER_COUNTERS = { "batches_exported", "spans_exported", "retries", "spans_rejected", "spans_failed", "bytes_sent" }
+
+local function read(ctype, fn, names, caller)
+    if not M.ready() then return nil, caller .. ": the engine is not running" end
+    local out = ffi.new(ctype)
+    if native.C[fn](out) ~= native.OK then return nil, caller .. ": " .. native.last_error() end
+    local result = {}
+    for _, name in ipairs(names) do result[name] = tonumber(out[name]) end
+    return result
+end
+
+--- The engine's counters as a table of numbers (kt_counters).
+function M.counters()
+    return read("kt_counters_t", "kt_counters", COUNTERS, "tracing.counters")
+end
+
+--- The exporter's counters as a table of numbers (kt_exporter_counters).
+function M.exporter_counters()
+    return read("kt_exporter_counters_t", "kt_exporter_counters", EXPORTER_COUNTERS, "tracing.exporter_counters")
+end
+
+return M

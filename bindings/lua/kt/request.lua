@@ -1,0 +1,109 @@
+-- Which kt_context a call belongs to. In an Nginx request it is the request's: the Nginx kt
+-- module's when it is loaded ($kt_context; the module ends it with the request, so Lua spans join
+-- its trace), otherwise one this binding begins and keeps in ngx.ctx. Outside requests (plain
+-- LuaJIT, timers, init_worker) one context serves the Lua state.
+local ffi = require "ffi"
+local native = require "kt.native"
+local engine = require "kt.engine"
+
+local tonumber = tonumber
+local rawget = rawget
+
+local M = {}
+
+local CTX_KEY = "kt_context"
+local REQUEST_PHASES = {
+    set = true, rewrite = true, server_rewrite = true, access = true, content = true,
+    header_filter = true, body_filter = true, log = true, balancer = true,
+}
+
+local out_context = ffi.new("kt_context[1]")
+local state_handle, state_epoch = nil, -1
+local module_seen = false
+
+local function begin()
+    if native.C.kt_context_begin(out_context) ~= native.OK then return nil end
+    return out_context[0]
+end
+
+local function end_owned(box)
+    if box.owned ~= 0 and native.C then
+        box.owned = 0
+        native.C.kt_context_end(box.handle)
+    end
+end
+
+local function from_hex(hex)
+    local high, low = tonumber(hex:sub(1, 8), 16), tonumber(hex:sub(9, 16), 16)
+    if not high or not low then return nil end
+    return ffi.cast("uint64_t", high) * 4294967296ULL + low
+end
+
+local function state_context()
+    if state_epoch ~= engine.epoch or state_handle == nil then
+        state_handle, state_epoch = begin(), engine.epoch
+    end
+    return state_handle
+end
+
+local function request_context(ngx)
+    local ctx = ngx.ctx
+    local box = ctx[CTX_KEY]
+    if box ~= nil then return box.handle end
+    local hex = ngx.var.kt_context
+    if hex ~= nil and #hex == 16 then
+        local handle = from_hex(hex)
+        if handle then
+            module_seen = true
+            box = ffi.new("kt_lua_context", handle, 0)
+            ctx[CTX_KEY] = box
+            return handle
+        end
+    end
+    local handle = begin()
+    if handle == nil then return nil end
+    -- Without the module nothing tells Lua that the request ended: the context is ended when
+    -- ngx.ctx is collected, or at once by tracing.end_request() (e.g. in log_by_lua*).
+    box = ffi.gc(ffi.new("kt_lua_context", handle, 1), end_owned)
+    ctx[CTX_KEY] = box
+    return handle
+end
+
+--- The current context's handle, or nil when the engine does not run.
+function M.current()
+    if not engine.ready() then return nil end
+    local ngx = rawget(_G, "ngx")
+    if ngx ~= nil and REQUEST_PHASES[ngx.get_phase()] then
+        return request_context(ngx)
+    end
+    return state_context()
+end
+
+--- Ends the current context now, releasing every span it still holds. A context the Nginx module
+--- owns is left to the module, which ends it with the request.
+function M.finish()
+    if not engine.ready() then return true end
+    local ngx = rawget(_G, "ngx")
+    if ngx ~= nil and REQUEST_PHASES[ngx.get_phase()] then
+        local ctx = ngx.ctx
+        local box = ctx[CTX_KEY]
+        if box ~= nil and box.owned ~= 0 then
+            ffi.gc(box, nil)
+            end_owned(box)
+            ctx[CTX_KEY] = nil
+        end
+        return true
+    end
+    if state_handle ~= nil and state_epoch == engine.epoch then
+        native.C.kt_context_end(state_handle)
+    end
+    state_handle = nil
+    return true
+end
+
+--- True once a request in this worker used the Nginx module's context.
+function M.module_seen()
+    return module_seen
+end
+
+return M
