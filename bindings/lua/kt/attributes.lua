@@ -99,6 +99,21 @@ function M.fill(attribute, key, value, anchors, where)
     return true
 end
 
+-- Arrays made for a call are kept here until the kt_ call returns (a local that the code no
+-- longer reads may be collected by then).
+local pinned = {}
+
+--- A table that holds the temporary arrays of one call; release it when the call returned.
+function M.pin()
+    local anchors = {}
+    pinned[#pinned + 1] = anchors
+    return anchors
+end
+
+function M.unpin()
+    pinned[#pinned] = nil
+end
+
 local buffer_capacity = 16
 local buffer = ffi.new("kt_attribute[?]", buffer_capacity)
 

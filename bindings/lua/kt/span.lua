@@ -73,10 +73,12 @@ function methods.set_attribute(self, key, value)
     elseif kind == "boolean" then
         status = C.kt_span_set_bool(handle, key, #key, value and 1 or 0)
     else
-        local attribute, anchors = ffi.new("kt_attribute"), {}
+        local attribute, anchors = ffi.new("kt_attribute"), attributes.pin()
+        anchors[#anchors + 1] = attribute
         local ok, err = attributes.fill(attribute, key, value, anchors, "set_attribute")
+        if ok then status = C.kt_span_set_attribute(handle, attribute) end
+        attributes.unpin()
         if not ok then return nil, err end
-        status = C.kt_span_set_attribute(handle, attribute)
     end
     if status == OK then return true end
     return failure(status, "set_attribute")
@@ -94,14 +96,13 @@ function methods.add_event(self, name, event_attributes, time_ns)
         end
         at = time_ns
     end
-    local array, count, anchors = nil, 0, nil
+    local array, count = nil, 0
     if event_attributes ~= nil then
-        anchors = {}
-        local err
-        array, count = attributes.from_table(event_attributes, anchors, "add_event: attributes")
-        if not array then return nil, count end
+        array, count = attributes.from_table(event_attributes, attributes.pin(), "add_event: attributes")
+        if not array then attributes.unpin() return nil, count end
     end
     local status = native.C.kt_span_add_event(handle, name, #name, at, array, count)
+    if array then attributes.unpin() end
     if status == OK then return true end
     return failure(status, "add_event")
 end

@@ -11,6 +11,7 @@ local attributes = require "kt.attributes"
 
 local type, tostring, select = type, tostring, select
 local OK = native.OK
+local INTERNAL = 1
 local NOOP = span.NOOP
 local new_span = span.type
 local failure, bad_argument = span.failure, span.bad_argument
@@ -76,25 +77,27 @@ function M.new(name, sampling_rate, namespace, handle)
         if not ok then return nil, err end
         local t = resolve()
         if t == nil then return NOOP end
-        local o = nil
+        -- Kong's spans are INTERNAL unless options.span_kind says otherwise.
+        local o = options_buffer
         local anchors
+        o.start_time_ns, o.kind, o.should_sample, o.parent = 0, INTERNAL, -1, 0
+        o.attributes, o.attribute_count = nil, 0
         if options ~= nil then
-            o = options_buffer
             o.start_time_ns = options.start_time_ns or 0
-            o.kind = options.span_kind or 0
+            o.kind = options.span_kind or INTERNAL
             local sample = options.should_sample
-            o.should_sample = sample == nil and -1 or (sample and 1 or 0)
+            if sample ~= nil then o.should_sample = sample and 1 or 0 end
             local parent = options.parent
-            o.parent = parent and parent.handle or 0
-            o.attributes, o.attribute_count = nil, 0
+            if parent ~= nil then o.parent = parent.handle end
             if options.attributes ~= nil then
-                anchors = {}
+                anchors = attributes.pin()
                 local array, count = attributes.from_table(options.attributes, anchors, where .. ": options.attributes")
-                if not array then return nil, count end
+                if not array then attributes.unpin() return nil, count end
                 o.attributes, o.attribute_count = array, count
             end
         end
         local status = native.C.kt_start_span(t, context or 0, span_name, #span_name, o, out_span)
+        if anchors then attributes.unpin() end
         if status ~= OK then return failure(status, where) end
         return new_span(out_span[0])
     end
