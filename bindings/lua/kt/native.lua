@@ -37,7 +37,7 @@ typedef struct kt_exporter_counters_t {
 } kt_exporter_counters_t;
 
 /* The binding's own boxes: a span is one handle, with methods (kt.span). */
-typedef struct kt_lua_span { kt_span handle; } kt_lua_span;
+typedef struct kt_lua_span { const kt_span handle; } kt_lua_span;
 typedef struct kt_lua_context { kt_context handle; int owned; } kt_lua_context;
 
 int kt_abi_version(void);

@@ -28,7 +28,7 @@ local spans_buffer = ffi.new("kt_span[?]", spans_capacity)
 
 local function check_options(options, where)
     if options == nil then return true end
-    if type(options) ~= "table" then return bad_argument(2, where, "table", options) end
+    if type(options) ~= "table" then return bad_argument(2, where, "options table", options) end
     local start = options.start_time_ns
     if start ~= nil and (type(start) ~= "number" or start ~= start or start < 0) and not attributes.is_int64(start) then
         return nil, where .. ": options.start_time_ns must be Unix nanoseconds, not " .. tostring(start)

@@ -24,7 +24,7 @@ local tracers = {}
 
 --- tracing.new(name, options): a tracer whose spans carry `name` as their instrumentation scope,
 --- with its own active span (its namespace: options.namespace, default the name) and sampling
---- rate (options.sampling_rate, default 1). The same name gives the same tracer.
+--- rate (options.sampling_rate, default 1). The same name and options give the same tracer.
 function tracing.new(name, options)
     if type(name) ~= "string" or #name == 0 then
         return nil, "bad argument #1 to 'new' (a non-empty string expected, got " .. (type(name) == "string" and "an empty string" or type(name)) .. ")"
@@ -42,12 +42,13 @@ function tracing.new(name, options)
     if type(namespace) ~= "string" then
         return nil, "new: namespace must be a string, not a " .. type(namespace)
     end
-    local existing = tracers[name]
+    local key = name .. "\0" .. namespace .. "\0" .. rate
+    local existing = tracers[key]
     if existing then return existing end
     local made = tracer.new(name, rate, namespace, nil)
     made.new = tracing.new
     made.SPAN_KIND, made.SPAN_STATUS = tracing.SPAN_KIND, tracing.SPAN_STATUS
-    tracers[name] = made
+    tracers[key] = made
     return made
 end
 

@@ -1,0 +1,138 @@
+-- Wrong input gets nil and a message naming the problem; never a crash or a Lua error.
+local t = require "runner"
+local ffi = require "ffi"
+local tracing = require "kt.tracing"
+
+t.test("init refuses bad settings and names them", function()
+    t.fails("settings must be a table", tracing.init("endpoint"))
+    t.fails("max_spans", tracing.init { max_spans = "many" })
+    t.fails("sampling_rate", tracing.init { sampling_rate = 2 })
+    t.fails("no_such_setting", tracing.init { no_such_setting = 1 })
+    t.fails("endpoint", tracing.init { endpoint = "not a url" })
+    t.fails("headers", tracing.init { headers = { ["x"] = {} } })
+    t.fails("names must be strings", tracing.init { [1] = "x" })
+    t.fails("must be a string, a number or a boolean", tracing.init { service_name = function() end })
+end)
+
+t.test("a library that is not there is named", function()
+    package.loaded["kt.native"].C = nil
+    t.fails({ "libkt.so not found", "/no/such/libkt.so" }, tracing.init { library = "/no/such/libkt.so" })
+end)
+
+t.test("calls before init are no-ops", function()
+    t.eq(tostring(tracing:start_span("x")), "kt span 0")
+    t.fails("not running", tracing.flush())
+    t.fails("not running", tracing.counters())
+    t.fails("not running", tracing.shutdown())
+end)
+
+t.test("init after refusals works, and a second init keeps the engine", function()
+    t.eq(tracing.init { max_spans = 8 }, true)
+    t.eq(tracing.init { max_spans = 16 }, true)
+end)
+
+t.test("start_span refuses bad names and options", function()
+    t.fails({ "bad argument #1", "start_span", "string expected, got nil" }, tracing:start_span())
+    t.fails("got number", tracing.start_span(42))
+    t.fails("options", tracing:start_span("x", "not a table"))
+    t.fails("span_kind", tracing:start_span("x", { span_kind = 9 }))
+    t.fails("span_kind", tracing:start_span("x", { span_kind = 1.5 }))
+    t.fails("start_time_ns", tracing:start_span("x", { start_time_ns = -1 }))
+    t.fails("start_time_ns", tracing:start_span("x", { start_time_ns = 0 / 0 }))
+    t.fails("should_sample", tracing:start_span("x", { should_sample = 1 }))
+    t.fails("parent", tracing:start_span("x", { parent = {} }))
+    t.fails("options.attributes", tracing:start_span("x", { attributes = "k=v" }))
+    t.fails({ "options.attributes", "f" }, tracing:start_span("x", { attributes = { f = print } }))
+    t.fails({ "name", "UTF-8" }, tracing:start_span("\255\254", { should_sample = true }))
+    t.fails("UTF-8", tracing:start_span("x", { attributes = { k = "\192\128" } }))
+    t.eq(tracing.counters().slots_in_use, 0, "a refused span takes no slot")
+end)
+
+t.test("span methods refuse bad arguments", function()
+    local span = tracing:start_span("target")
+    t.fails({ "set_attribute", "string expected, got nil" }, span:set_attribute(nil, 1))
+    t.fails("NaN", span:set_attribute("k", 0 / 0))
+    t.fails("type function", span:set_attribute("k", print))
+    t.fails("one type", span:set_attribute("k", { 1, "two" }))
+    t.fails("UTF-8", span:set_attribute("k", "\237\160\128"))
+    t.fails({ "add_event", "string expected" }, span:add_event(nil))
+    t.fails("attributes", span:add_event("e", "x"))
+    t.fails("time_ns", span:add_event("e", nil, -5))
+    t.fails("set_status", span:set_status("error"))
+    t.fails("not a status code", span:set_status(7))
+    t.fails("set_status", span:set_status(2, 3))
+    t.fails("finish", span:finish("now"))
+    t.fails("end_time_ns", span:finish(-1))
+    t.fails("set_active_span", tracing.set_active_span("span"))
+    t.fails("update_name", span:update_name(5))
+    t.eq(span:record_error(nil), true, "record_error takes anything, as Kong's does")
+    t.eq(span:finish(), true, "the span survived every refusal")
+end)
+
+t.test("a span used after finish or release is reported stale", function()
+    local span = tracing:start_span("done")
+    span:finish()
+    for _, call in ipairs {
+        function() return span:finish() end,
+        function() return span:set_attribute("k", "v") end,
+        function() return span:set_attribute("k", 1) end,
+        function() return span:set_attribute("k", { 1 }) end,
+        function() return span:add_event("e") end,
+        function() return span:record_error("e") end,
+        function() return span:set_status(2) end,
+        function() return span:release() end,
+        function() return span:update_name("n") end,
+        function() return tracing.set_active_span(span) end,
+        function() return tracing.link_span(span, "n") end,
+    } do
+        t.fails("stale span", call())
+    end
+    local released = tracing:start_span("released")
+    released:release()
+    t.fails("stale span", released:set_attribute("k", "v"))
+    t.eq(span.trace_id, nil)
+end)
+
+t.test("a forged span handle is refused, never used", function()
+    local forged = ffi.new("kt_lua_span", 0x123456789abcdefULL)
+    t.fails("not a span of this engine", forged:set_attribute("k", "v"))
+    t.fails("not a span of this engine", forged:finish())
+end)
+
+t.test("running out of slots gives no-op spans, counted", function()
+    local spans = {}
+    for i = 1, 20 do spans[i] = tracing:start_span("many") end
+    local noops = 0
+    for i = 1, 20 do if tostring(spans[i]) == "kt span 0" then noops = noops + 1 end end
+    t.ok(noops > 0, "max_spans = 8 and 20 open spans")
+    t.ok(tracing.counters().dropped_no_slot >= noops)
+    for i = 1, 20 do t.eq(spans[i]:finish(), true) end
+end)
+
+t.test("tracing.new refuses bad names and options", function()
+    t.fails("non-empty string", tracing.new(""))
+    t.fails("non-empty string", tracing.new(nil))
+    t.fails("table expected", tracing.new("x", 1))
+    t.fails("sampling_rate", tracing.new("x", { sampling_rate = 1.5 }))
+    t.fails("sampling_rate", tracing.new("x", { sampling_rate = "half" }))
+    t.fails("namespace", tracing.new("x", { namespace = 5 }))
+end)
+
+t.test("Kong's extras refuse bad arguments", function()
+    t.fails("process_span", tracing.process_span("not a function"))
+    t.fails("set_should_sample", tracing:set_should_sample("yes"))
+    t.fails("get_sampling_decision", tracing:get_sampling_decision("yes"))
+    t.fails("link_span", tracing.link_span({}, "x"))
+    t.fails("create_span", tracing.create_span(nil, { span_kind = -1 }))
+end)
+
+t.test("calls after shutdown are no-ops or say the engine stopped", function()
+    local open = tracing:start_span("open at shutdown")
+    t.eq(tracing.shutdown(5000), true)
+    t.eq(tostring(tracing:start_span("after")), "kt span 0")
+    local _, err = open:finish()
+    t.ok(err == nil or err:find("not initialised", 1, true), err)
+    t.fails("not running", tracing.shutdown())
+end)
+
+t.run()

@@ -1,0 +1,57 @@
+-- The span calls compile: LuaJIT's trace compiler records the hot loop of start, two attributes
+-- and finish without aborting inside kt's Lua code, and the loop allocates nothing per span but
+-- the span's own 24-byte handle box (no table, no string).
+local t = require "runner"
+local jit = require "jit"
+local jutil = require "jit.util"
+local tracing = require "kt.tracing"
+
+assert(tracing.init { exporter = "none" })
+
+local function hot_loop(n)
+    local tracer = tracing
+    for i = 1, n do
+        local span = tracer:start_span("request")
+        span:set_attribute("http.method", "GET")
+        span:set_attribute("http.status_code", 200)
+        span:finish()
+    end
+end
+
+local function source_of(func, pc)
+    local info = jutil.funcinfo(func, pc)
+    return info.source or "?", info.currentline or 0
+end
+
+t.test("start, two attributes and finish compile without aborts in kt's code", function()
+    local aborts, stops = {}, 0
+    local function on_trace(what, tr, func, pc, otr, oex)
+        if what == "abort" then
+            local source, line = source_of(func, pc)
+            if source:find("kt/", 1, true) or source:find("test_jit", 1, true) then
+                aborts[#aborts + 1] = ("%s:%d %s"):format(source, line, tostring(jutil.traceinfo and oex or oex))
+            end
+        elseif what == "stop" then
+            stops = stops + 1
+        end
+    end
+    jit.flush()
+    jit.attach(on_trace, "trace")
+    hot_loop(20000)
+    jit.attach(on_trace)
+    t.ok(stops > 0, "no trace was compiled")
+    t.eq(#aborts, 0, table.concat(aborts, "; "))
+end)
+
+t.test("a span allocates only its 24-byte handle box once compiled", function()
+    hot_loop(20000) -- warm
+    collectgarbage("collect")
+    collectgarbage("stop")
+    local before = collectgarbage("count")
+    hot_loop(100000)
+    local grown_kb = collectgarbage("count") - before
+    collectgarbage("restart")
+    t.ok(grown_kb * 1024 / 100000 <= 24.5, ("%.2f bytes per span"):format(grown_kb * 1024 / 100000))
+end)
+
+t.run()
