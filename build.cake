@@ -11,11 +11,16 @@ var demoProject = File("./bindings/dotnet/Kt.Demo/Kt.Demo.csproj");
 var nativeProject = File("./native/Kt.Native.csproj");
 var nativeOutput = Directory("./artifacts/native");
 var cTests = File("./tests/c/run.sh");
+var luaTests = File("./tests/lua/run.sh");
 
 // System (apt) packages the tests need beyond the .NET SDK. Add them here as they come up.
 // gcc and the C library headers link libkt.so (NativeAOT) and build the C tests; g++ checks that
 // kt.h compiles as C++; binutils gives nm and readelf.
-var systemPackages = new string[] { "gcc", "g++", "libc6-dev", "binutils", "zlib1g-dev" };
+// luajit2 is OpenResty's LuaJIT (Debian's plain luajit conflicts with it), which the Lua binding's
+// tests run under and libnginx-mod-http-lua embeds; nginx and nginx-dev run and build the Nginx
+// parts; wrk loads them in the tests and benchmarks.
+var systemPackages = new string[] { "gcc", "g++", "libc6-dev", "binutils", "zlib1g-dev",
+    "luajit2", "nginx", "nginx-dev", "libnginx-mod-http-lua", "wrk" };
 
 // Set by Test; printed after Cake's task summary so it is the last line of the run.
 string testSummary = null;
@@ -79,6 +84,30 @@ void AptInstall(params string[] packages)
         aptUpdated = true;
     }
     RunAsRoot("apt-get", new[] { "install", "-y", "--no-install-recommends" }.Concat(missing).ToArray());
+}
+
+
+// Runs a test script that ends with "N passed, N failed"; a script that prints no such line, or
+// fails without counting a failure, counts as one failed test.
+(long passed, long failed) RunCountedSuite(FilePath script, string argument)
+{
+    var exit = StartProcess("bash", new ProcessSettings {
+        Arguments = new ProcessArgumentBuilder().Append(script.FullPath).Append(argument),
+        RedirectStandardOutput = true,
+    }, out var output);
+    var lines = output.ToList();
+    foreach (var line in lines) Information(line);
+    var summary = lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^(\d+) passed, (\d+) failed$")).LastOrDefault(m => m.Success);
+    if (summary == null) {
+        Error($"{script} printed no 'N passed, N failed' line (exit {exit})");
+        return (0, 1);
+    }
+    long passed = long.Parse(summary.Groups[1].Value), failed = long.Parse(summary.Groups[2].Value);
+    if (exit != 0 && failed == 0) {
+        Error($"{script} exited with {exit}");
+        failed++;
+    }
+    return (passed, failed);
 }
 
 // ---------------------------------------------------------------------------
@@ -153,28 +182,13 @@ Task("Test")
             executed += N("executed");
         }
     }
-    // The C tests of libkt.so print their own "N passed, N failed" line last.
-    if (FileExists(cTests)) {
-        var exit = StartProcess("bash", new ProcessSettings {
-            Arguments = new ProcessArgumentBuilder().Append(cTests.Path.FullPath).Append(MakeAbsolute(nativeOutput).FullPath),
-            RedirectStandardOutput = true,
-        }, out var output);
-        var lines = output.ToList();
-        foreach (var line in lines) Information(line);
-        var summary = lines.Select(l => System.Text.RegularExpressions.Regex.Match(l, @"^(\d+) passed, (\d+) failed$")).LastOrDefault(m => m.Success);
-        if (summary == null) {
-            failed++;
-            Error($"tests/c/run.sh printed no 'N passed, N failed' line (exit {exit})");
-        } else {
-            passed += long.Parse(summary.Groups[1].Value);
-            failed += long.Parse(summary.Groups[2].Value);
-            total += long.Parse(summary.Groups[1].Value) + long.Parse(summary.Groups[2].Value);
-            executed += long.Parse(summary.Groups[1].Value) + long.Parse(summary.Groups[2].Value);
-        }
-        if (exit != 0 && (summary == null || summary.Groups[2].Value == "0")) {
-            failed++;
-            Error($"tests/c/run.sh exited with {exit}");
-        }
+    // The C and Lua tests print their own "N passed, N failed" line last.
+    foreach (var suite in new[] { cTests, luaTests }) {
+        var (suitePassed, suiteFailed) = RunCountedSuite(suite, MakeAbsolute(nativeOutput).FullPath);
+        passed += suitePassed;
+        failed += suiteFailed;
+        total += suitePassed + suiteFailed;
+        executed += suitePassed + suiteFailed;
     }
 
     var skipped = Math.Max(0, total - executed);

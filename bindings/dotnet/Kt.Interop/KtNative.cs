@@ -133,6 +133,19 @@ public static class KtNative
     /// <returns><see cref="KtResult.Ok"/>.</returns>
     public static KtResult Nop() => (KtResult)NativeMethods.kt_nop();
 
+    /// <summary>The sampler's decision for a 16-byte trace id at a rate (<c>kt_trace_sampled</c>, Kong's get_sampling_decision).</summary>
+    public static unsafe KtResult TraceSampled(ReadOnlySpan<byte> traceId, double samplingRate, out bool sampled)
+    {
+        sampled = false;
+        if (traceId.Length != 16)
+            return KtResult.InvalidArgument;
+        int decision = 0, result;
+        fixed (byte* p = traceId)
+            result = NativeMethods.kt_trace_sampled(p, samplingRate, &decision);
+        sampled = decision == 1;
+        return (KtResult)result;
+    }
+
     /// <summary>The longest wait passed to the library: the most every libkt build accepts.</summary>
     internal const long MaxTimeoutMs = int.MaxValue;
 

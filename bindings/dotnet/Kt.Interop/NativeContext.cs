@@ -64,6 +64,26 @@ public readonly struct NativeContext : IEquatable<NativeContext>
             return (KtResult)NativeMethods.kt_context_extract(Handle, pp, p.Length, sp, s.Length);
     }
 
+    /// <summary>Makes a span started with no context one of this context's (<c>kt_context_attach</c>, Kong's link_span).</summary>
+    public KtResult Attach(NativeSpan span) => (KtResult)NativeMethods.kt_context_attach(Handle, span.Handle);
+
+    /// <summary>
+    /// Writes the context's open spans, oldest first (the root first), into <paramref name="spans"/>
+    /// as far as it holds (<c>kt_context_spans</c>); <paramref name="count"/> is how many are open.
+    /// </summary>
+    public unsafe KtResult OpenSpans(Span<ulong> spans, out int count)
+    {
+        nuint n = 0;
+        KtResult result;
+        fixed (ulong* p = spans)
+            result = (KtResult)NativeMethods.kt_context_spans(Handle, p, (nuint)spans.Length, &n);
+        count = (int)n;
+        return result;
+    }
+
+    /// <summary>Decides sampling for the rest of the request (<c>kt_context_set_should_sample</c>, Kong's set_should_sample).</summary>
+    public KtResult SetShouldSample(bool shouldSample) => (KtResult)NativeMethods.kt_context_set_should_sample(Handle, shouldSample ? 1 : 0);
+
     /// <inheritdoc/>
     public bool Equals(NativeContext other) => Handle == other.Handle;
 

@@ -123,4 +123,22 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library)]
     internal static partial int kt_span_tracestate(ulong span, byte* buffer, nuint capacity, nuint* written);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_update_name(ulong span, byte* name, nuint nameLen);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_set_start_time(ulong span, long startTimeNs);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_context_attach(ulong context, ulong span);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_context_spans(ulong context, ulong* spans, nuint capacity, nuint* count);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_context_set_should_sample(ulong context, int shouldSample);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_trace_sampled(byte* traceId, double samplingRate, int* sampled);
 }

@@ -368,6 +368,17 @@ public readonly struct NativeSpan : IEquatable<NativeSpan>
         return result;
     }
 
+    /// <summary>Renames the span (<c>kt_span_update_name</c>); Kong's link_span names a created span.</summary>
+    public unsafe KtResult UpdateName(ReadOnlySpan<byte> name)
+    {
+        fixed (byte* p = name)
+            return (KtResult)NativeMethods.kt_span_update_name(Handle, p, (nuint)name.Length);
+    }
+
+    /// <summary>Moves the span's start to a Unix time in nanoseconds (<c>kt_span_set_start_time</c>).</summary>
+    public KtResult SetStartTime(long startTimeUnixNanoseconds) =>
+        (KtResult)NativeMethods.kt_span_set_start_time(Handle, startTimeUnixNanoseconds);
+
     /// <summary>Writes the span's tracestate (<c>kt_span_tracestate</c>), inherited from a remote parent; often empty.</summary>
     /// <param name="buffer">The destination; 512 bytes always suffice.</param>
     /// <param name="written">The bytes written; 0 unless the result is <see cref="KtResult.Ok"/>.</param>
