@@ -15,7 +15,9 @@ duration="${KT_WRK_DURATION:-10s}"
 rounds="${KT_WRK_ROUNDS:-3}"
 rm -rf "$work" && mkdir -p "$work/logs"
 
-port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port=$((20000 + RANDOM % 20000))
+while listening "$port"; do port=$((20000 + RANDOM % 20000)); done
 
 write_conf() { # $1: exporter settings for tracing.init
     cat >"$work/nginx.conf" <<CONF
@@ -70,7 +72,7 @@ run_mode() { # $1: label, $2: exporter settings
     write_conf "$2"
     nginx -p "$work" -c "$work/nginx.conf" &
     local pid=$!
-    for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/plain" >/dev/null 2>&1 && break; sleep 0.1; done
+    for _ in $(seq 100); do listening "$port" && break; sleep 0.1; done
     wrk -t2 -c64 -d2s "http://127.0.0.1:$port/traced" >/dev/null # warm up the JIT
     wrk -t2 -c64 -d2s "http://127.0.0.1:$port/plain" >/dev/null
     local plain=() traced=()
