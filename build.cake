@@ -201,8 +201,9 @@ Task("Test")
 });
 
 Task("Bench")
-    .Description("Run the BenchmarkDotNet suite and the C ABI harness; reports go to bench/results/ (extra args: --bench-args=\"...\").")
+    .Description("Run the BenchmarkDotNet suite, the C ABI harness and the Lua benchmarks; reports go to bench/results/ (extra args: --bench-args=\"...\").")
     .IsDependentOn("Native")
+    .IsDependentOn("BenchLua")
     .Does(() =>
 {
     if (!FileExists(benchProject))
@@ -241,6 +242,28 @@ Task("Bench")
     foreach (var line in lines) Information(line);
     System.IO.File.WriteAllLines("./bench/results/cabi.md", new[] { "# libkt.so from C", "" }.Concat(lines));
     Information("Wrote bench/results/cabi.md");
+});
+
+Task("BenchLua")
+    .Description("LuaJIT's cost per span and OpenResty's requests/s with 5 spans per request; reports go to bench/results/lua.md and nginx-lua.md.")
+    .IsDependentOn("Setup")
+    .IsDependentOn("Native")
+    .Does(() =>
+{
+    var lib = MakeAbsolute(nativeOutput).FullPath;
+    EnsureDirectoryExists("./bench/results");
+    var perSpan = StartProcess("luajit", new ProcessSettings {
+        Arguments = new ProcessArgumentBuilder().Append("bench/lua/span_bench.lua").Append("bench/results/lua.md"),
+        EnvironmentVariables = new Dictionary<string, string> {
+            ["KT_LIBRARY"] = $"{lib}/libkt.so",
+            ["LUA_PATH"] = "bindings/lua/?.lua;bench/lua/?.lua;;",
+        },
+    });
+    if (perSpan != 0) throw new CakeException($"bench/lua/span_bench.lua exited with {perSpan}");
+    var wrk = StartProcess("bash", new ProcessSettings {
+        Arguments = new ProcessArgumentBuilder().Append("bench/lua/wrk_bench.sh").Append(lib).Append("bench/results/nginx-lua.md"),
+    });
+    if (wrk != 0) throw new CakeException($"bench/lua/wrk_bench.sh exited with {wrk}");
 });
 
 Task("Demo")
