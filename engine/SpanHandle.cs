@@ -129,6 +129,24 @@ public readonly ref struct SpanHandle
             : KtStatus.BufferTooSmall;
     }
 
+    /// <summary>
+    /// Writes this span's headers in <paramref name="format"/> (names lower-case, values ASCII) into
+    /// <paramref name="buffer"/>, describing each in <paramref name="headers"/>: what to send upstream.
+    /// 1024 bytes and 4 headers hold any format's. Trace ids go out whole where the format allows
+    /// 128 bits (16 hex digits when the high half is zero, for B3, Jaeger and OpenTracing), as the
+    /// low 64 bits where it does not (Datadog, which carries the high half in <c>x-datadog-tags</c>).
+    /// Returns <see cref="KtStatus.BufferTooSmall"/> (with nothing usable written),
+    /// <see cref="KtStatus.InvalidArgument"/> for an unknown format, or the handle's status; the
+    /// no-op span writes no header.
+    /// </summary>
+    public KtStatus TryInject(PropagationFormat format, Span<byte> buffer, Span<InjectedHeader> headers, out int headerCount)
+    {
+        headerCount = 0;
+        if (Engine is null)
+            return Propagators.IsKnown(format) ? KtStatus.Ok : KtStatus.InvalidArgument;
+        return Engine.InjectHeaders(Token, format, buffer, headers, out headerCount);
+    }
+
     /// <summary>The span's tracestate (inherited from a remote parent), valid until the span ends.</summary>
     public ReadOnlySpan<byte> TraceState => Engine is null ? default : Engine.GetTraceState(Token);
 

@@ -107,7 +107,7 @@ public sealed partial class TraceEngine : IDisposable
         ulong parentSpanId = 0;
         long parentToken = 0;
         int parentSlot = -1;
-        bool hasParent = true, parentRemote = false;
+        bool parentRemote = false;
         TraceFlags parentFlags = default;
         if (options.Parent.Is(this) && Resolve(options.Parent.Token, out parentSlot) == KtStatus.Ok)
         {
@@ -126,10 +126,11 @@ public sealed partial class TraceEngine : IDisposable
                 parentSlot = -1;
                 parentToken = 0;
                 parentRemote = context is not null && context.RemoteParent.IsValid;
-                hasParent = parentRemote;
             }
         }
 
+        // The parent's sampling decision; null leaves it to the tracer's sampler.
+        bool? inherited;
         ulong spanId;
         if (parentSlot >= 0)
         {
@@ -138,26 +139,39 @@ public sealed partial class TraceEngine : IDisposable
             traceLow = p.TraceLow;
             parentSpanId = p.SpanId;
             parentFlags = p.Flags;
+            inherited = (parentFlags & TraceFlags.Sampled) != 0;
             spanId = thread.Ids.NextSpanId();
         }
         else if (parentRemote)
         {
-            var remote = options.RemoteParent.IsValid ? options.RemoteParent : context!.RemoteParent;
+            bool explicitRemote = options.RemoteParent.IsValid;
+            var remote = explicitRemote ? options.RemoteParent : context!.RemoteParent;
             traceHigh = remote.TraceId.High;
             traceLow = remote.TraceId.Low;
             parentSpanId = remote.SpanId.Value;
             parentFlags = remote.Flags;
+            inherited = explicitRemote ? remote.IsSampled : context!.RemoteSampled;
             spanId = thread.Ids.NextSpanId();
         }
         else
         {
-            spanId = thread.Ids.NextRootIds(out traceHigh, out traceLow);
-            parentFlags = TraceFlags.Random;
+            // A root; it joins the trace of a caller that sent a trace id without its span.
+            var joined = context is null ? default : context.RemoteParent.TraceId;
+            if (joined.IsValid)
+            {
+                traceHigh = joined.High;
+                traceLow = joined.Low;
+                spanId = thread.Ids.NextSpanId();
+            }
+            else
+            {
+                spanId = thread.Ids.NextRootIds(out traceHigh, out traceLow);
+                parentFlags = TraceFlags.Random;
+            }
+            inherited = context?.RemoteSampled;
         }
 
-        bool sampled = options.ShouldSample
-            ?? context?.ShouldSample
-            ?? (hasParent ? (parentFlags & TraceFlags.Sampled) != 0 : tracer.Sampler.ShouldSample(new TraceId(traceHigh, traceLow)));
+        bool sampled = options.ShouldSample ?? context?.ShouldSample ?? inherited ?? tracer.Sampler.ShouldSample(new TraceId(traceHigh, traceLow));
 
         if (thread.MagazineCount == 0 && !Refill(thread))
         {
@@ -449,6 +463,25 @@ public sealed partial class TraceEngine : IDisposable
 
     internal ReadOnlySpan<byte> GetTraceState(long token) =>
         Resolve(token, out int slot) == KtStatus.Ok ? Store.Text(Store.Slots[slot].TraceState) : default;
+
+    internal KtStatus InjectHeaders(long token, PropagationFormat format, Span<byte> buffer, Span<InjectedHeader> headers, out int count)
+    {
+        count = 0;
+        if (!Propagators.IsKnown(format))
+            return KtStatus.InvalidArgument;
+        var status = Resolve(token, out int slot);
+        if (status != KtStatus.Ok)
+            return status;
+        ref var s = ref Store.Slots[slot];
+        var span = new OutgoingSpan(new SpanContext(new TraceId(s.TraceHigh, s.TraceLow), new SpanId(s.SpanId), s.Flags),
+            new SpanId(s.ParentSpanId), Store.Text(s.TraceState));
+        var writer = new HeaderWriter(buffer, headers);
+        Propagators.Inject(format, span, ref writer);
+        if (writer.IsFull)
+            return KtStatus.BufferTooSmall;
+        count = writer.Count;
+        return KtStatus.Ok;
+    }
 
     // ---- slot bookkeeping ---------------------------------------------------------------
 

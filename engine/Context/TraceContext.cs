@@ -1,11 +1,13 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Kt.Store;
 
 namespace Kt;
 
 /// <summary>
 /// What one request (or one async flow) holds: the active span of each tracer namespace,
-/// every span started in it that has not ended, and the remote parent and tracestate taken
-/// from incoming headers. <see cref="End"/> releases what is left and makes it reusable, so a
+/// every span started in it that has not ended, and the remote parent, sampling decision and
+/// tracestate taken from incoming headers. <see cref="End"/> releases what is left and makes it reusable, so a
 /// host can pool contexts and start spans without allocating. Not thread-safe: one request
 /// uses it at a time.
 /// </summary>
@@ -34,10 +36,24 @@ public sealed class TraceContext
         return context;
     }
 
-    /// <summary>The parent from another process, used when no local span is active.</summary>
+    /// <summary>
+    /// The parent from another process, used when no local span is active. When the caller sent a
+    /// trace id without its span (an X-Ray <c>Root</c> without <c>Parent</c>) the span id is zero and
+    /// <see cref="SpanContext.IsValid"/> false: the spans started without a parent then join that trace.
+    /// </summary>
     public SpanContext RemoteParent { get; private set; }
 
-    /// <summary>The tracestate that came with <see cref="RemoteParent"/>.</summary>
+    /// <summary>
+    /// The caller's sampling decision, which spans continuing its trace follow (and, from headers
+    /// that carried a decision but no ids, new roots too); null when it left the decision to this
+    /// service's sampler, or sent nothing.
+    /// </summary>
+    public bool? RemoteSampled { get; private set; }
+
+    /// <summary>
+    /// The tracestate that came with <see cref="RemoteParent"/>. Whatever format decided, it is kept
+    /// only when the request's <c>traceparent</c> names the same trace: its entries belong to that trace.
+    /// </summary>
     public ReadOnlySpan<byte> TraceState => _traceState.AsSpan(0, _traceStateLength);
 
     /// <summary>
@@ -48,11 +64,8 @@ public sealed class TraceContext
     public PropagationStatus Extract(ReadOnlySpan<byte> traceparent, ReadOnlySpan<byte> tracestate = default)
     {
         var status = Accept(Traceparent.TryParse(traceparent, out var parent), parent);
-        if (status == PropagationStatus.Ok && !tracestate.IsEmpty && Tracestate.Validate(tracestate) == PropagationStatus.Ok)
-        {
-            _traceStateLength = Tracestate.TruncatedLength(tracestate);
-            tracestate[.._traceStateLength].CopyTo(_traceState);
-        }
+        if (status == PropagationStatus.Ok && !tracestate.IsEmpty)
+            KeepTraceState(tracestate);
         return status;
     }
 
@@ -60,19 +73,102 @@ public sealed class TraceContext
     public PropagationStatus Extract(ReadOnlySpan<char> traceparent, ReadOnlySpan<char> tracestate = default)
     {
         var status = Accept(Traceparent.TryParse(traceparent, out var parent), parent);
-        if (status == PropagationStatus.Ok && !tracestate.IsEmpty && Tracestate.Validate(tracestate) == PropagationStatus.Ok)
-        {
-            // Validate has checked that every character is ASCII.
-            _traceStateLength = Tracestate.TruncatedLength(tracestate);
-            for (int i = 0; i < _traceStateLength; i++)
-                _traceState[i] = (byte)tracestate[i];
-        }
+        if (status == PropagationStatus.Ok && !tracestate.IsEmpty)
+            KeepTraceState(tracestate);
         return status;
+    }
+
+    /// <summary>
+    /// Takes the parent from the first of <paramref name="formats"/> whose headers are present
+    /// (headers held as UTF-16). Valid headers give the parent, only a trace, or only a sampling
+    /// decision; malformed ones leave no parent and are named in the result, and no later format is
+    /// tried. With no format's headers present a new trace starts. Allocates nothing.
+    /// </summary>
+    public ExtractionResult Extract<THeaders>(ReadOnlySpan<PropagationFormat> formats, in THeaders headers)
+        where THeaders : IRequestHeaders<char>, allows ref struct =>
+        ExtractHeaders<char, THeaders>(formats, headers);
+
+    /// <summary>Takes the parent from one format's headers, held as UTF-16; see the overload for a list of formats.</summary>
+    public ExtractionResult Extract<THeaders>(PropagationFormat format, in THeaders headers)
+        where THeaders : IRequestHeaders<char>, allows ref struct =>
+        ExtractHeaders<char, THeaders>(new ReadOnlySpan<PropagationFormat>(in format), headers);
+
+    /// <summary>As <see cref="Extract{THeaders}(ReadOnlySpan{PropagationFormat}, in THeaders)"/>, for headers held as UTF-8.</summary>
+    public ExtractionResult ExtractUtf8<THeaders>(ReadOnlySpan<PropagationFormat> formats, in THeaders headers)
+        where THeaders : IRequestHeaders<byte>, allows ref struct =>
+        ExtractHeaders<byte, THeaders>(formats, headers);
+
+    /// <summary>Takes the parent from one format's headers, held as UTF-8.</summary>
+    public ExtractionResult ExtractUtf8<THeaders>(PropagationFormat format, in THeaders headers)
+        where THeaders : IRequestHeaders<byte>, allows ref struct =>
+        ExtractHeaders<byte, THeaders>(new ReadOnlySpan<PropagationFormat>(in format), headers);
+
+    private ExtractionResult ExtractHeaders<TChar, THeaders>(ReadOnlySpan<PropagationFormat> formats, in THeaders headers)
+        where TChar : unmanaged, IBinaryInteger<TChar>
+        where THeaders : IRequestHeaders<TChar>, allows ref struct
+    {
+        Accept(PropagationStatus.Empty, default);
+        foreach (var format in formats)
+        {
+            var status = Propagators.Extract<TChar, THeaders>(format, headers, out var remote, out var header);
+            if (status == PropagationStatus.Empty)
+                continue;
+            if (status != PropagationStatus.Ok)
+                return new ExtractionResult(format, status, header);
+            RemoteParent = new SpanContext(remote.TraceId, remote.SpanId,
+                remote.RandomFlag | (remote.Sampled == true ? TraceFlags.Sampled : TraceFlags.None), isRemote: true);
+            RemoteSampled = remote.Sampled;
+            if (remote.TraceId.IsValid)
+                KeepTraceState<TChar, THeaders>(headers, remote.TraceId, traceparentChecked: format == PropagationFormat.W3C);
+            return new ExtractionResult(format, PropagationStatus.Ok, null);
+        }
+        return new ExtractionResult(PropagationFormat.None, PropagationStatus.Empty, null);
+    }
+
+    // Another format's parent keeps the tracestate only beside a traceparent of the same trace:
+    // it is how a caller that sends both (w3c and b3, say) has its vendors' entries carried on.
+    private void KeepTraceState<TChar, THeaders>(in THeaders headers, TraceId traceId, bool traceparentChecked)
+        where TChar : unmanaged, IBinaryInteger<TChar>
+        where THeaders : IRequestHeaders<TChar>, allows ref struct
+    {
+        if (!traceparentChecked)
+        {
+            var traceparent = HeaderText.Value<TChar, THeaders>(headers, HeaderNames.Traceparent);
+            if (traceparent.IsEmpty || W3CPropagator.Parse(traceparent, out var sameTrace) != PropagationStatus.Ok || sameTrace.TraceId != traceId)
+                return;
+        }
+        var tracestate = HeaderText.Value<TChar, THeaders>(headers, HeaderNames.Tracestate);
+        if (tracestate.IsEmpty)
+            return;
+        if (typeof(TChar) == typeof(byte))
+            KeepTraceState(MemoryMarshal.Cast<TChar, byte>(tracestate));
+        else
+            KeepTraceState(MemoryMarshal.Cast<TChar, char>(tracestate));
+    }
+
+    private void KeepTraceState(ReadOnlySpan<byte> tracestate)
+    {
+        if (Tracestate.Validate(tracestate) != PropagationStatus.Ok)
+            return;
+        _traceStateLength = Tracestate.TruncatedLength(tracestate);
+        tracestate[.._traceStateLength].CopyTo(_traceState);
+    }
+
+    private void KeepTraceState(ReadOnlySpan<char> tracestate)
+    {
+        if (Tracestate.Validate(tracestate) != PropagationStatus.Ok)
+            return;
+        // Validate has checked that every character is ASCII.
+        _traceStateLength = Tracestate.TruncatedLength(tracestate);
+        for (int i = 0; i < _traceStateLength; i++)
+            _traceState[i] = (byte)tracestate[i];
     }
 
     private PropagationStatus Accept(PropagationStatus status, SpanContext parent)
     {
-        RemoteParent = status == PropagationStatus.Ok ? parent : default;
+        bool ok = status == PropagationStatus.Ok;
+        RemoteParent = ok ? parent : default;
+        RemoteSampled = ok ? parent.IsSampled : null;
         _traceStateLength = 0;
         return status;
     }
@@ -162,6 +258,7 @@ public sealed class TraceContext
         Array.Clear(_active);
         ShouldSample = null;
         RemoteParent = default;
+        RemoteSampled = null;
         _traceStateLength = 0;
         _engine = null;
         _head = -1;

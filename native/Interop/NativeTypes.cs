@@ -79,3 +79,10 @@ internal struct KtExporterCounters
     public ulong SpansFailed;
     public ulong BytesSent;
 }
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct KtHeader
+{
+    public KtStr Name;
+    public KtStr Value;
+}

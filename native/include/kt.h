@@ -361,6 +361,82 @@ int kt_span_inject(kt_span span, char *buffer, size_t capacity, size_t *written)
 ** KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT, KT_E_NOT_INITIALIZED. */
 int kt_span_tracestate(kt_span span, char *buffer, size_t capacity, size_t *written);
 
+/* ---- trace-context formats ------------------------------------------------------------ */
+
+/* The trace-context header formats, numbered and named as Kong's propagation settings name
+** them. Header names match in any case when read, and are written in lower case. */
+enum {
+    KT_FORMAT_W3C = 1,       /* "w3c": traceparent, tracestate */
+    KT_FORMAT_B3 = 2,        /* "b3": X-B3-TraceId, X-B3-SpanId, X-B3-ParentSpanId, X-B3-Sampled, X-B3-Flags */
+    KT_FORMAT_B3_SINGLE = 3, /* "b3-single": b3 */
+    KT_FORMAT_JAEGER = 4,    /* "jaeger": uber-trace-id */
+    KT_FORMAT_OT = 5,        /* "ot": ot-tracer-traceid, ot-tracer-spanid, ot-tracer-sampled */
+    KT_FORMAT_DATADOG = 6,   /* "datadog": x-datadog-trace-id, x-datadog-parent-id,
+                                x-datadog-sampling-priority, x-datadog-tags (_dd.p.tid) */
+    KT_FORMAT_AWS = 7,       /* "aws": X-Amzn-Trace-Id */
+    KT_FORMAT_GCP = 8        /* "gcp": X-Cloud-Trace-Context */
+};
+
+/* What kt_span_inject_headers writes at most, for any format: a buffer of KT_INJECT_MAX_BYTES
+** and KT_INJECT_MAX_HEADERS headers always suffice. */
+#define KT_INJECT_MAX_BYTES 1024
+#define KT_INJECT_MAX_HEADERS 4
+
+/* One HTTP header: a name and a value. */
+typedef struct kt_header {
+    kt_str name;
+    kt_str value;
+} kt_header;
+
+/* The format of a name: "w3c", "b3", "b3-single", "jaeger", "ot", "datadog", "aws" or "gcp",
+** in any ASCII case. OUT: *out, a KT_FORMAT_* value. Works before kt_init. Returns KT_OK,
+** KT_E_INVALID_ARGUMENT (an unknown name, which kt_last_error quotes; bad UTF-8; out NULL). */
+int kt_format_from_name(const char *name, size_t name_len, int *out);
+
+/* Takes the remote parent from a request's headers: tries the format_count formats in order,
+** and the first whose headers are present decides (a header with an empty or blank value is
+** absent; of a repeated name, the first counts). headers may hold every request header: only
+** the ones a tried format reads are looked at, so others may hold anything. headers and
+** formats may be NULL only when their count is 0.
+**   Valid headers give the context its remote parent, exactly as kt_context_extract does: the
+** first span started in it without a local parent is its child, and follows its sampling
+** decision. Where the format left the decision open (b3 or ot without a sampled header,
+** datadog without a priority, aws without Sampled or with Sampled=?), the tracer's sampler
+** decides. A decision without ids (b3: 0, X-B3-Sampled alone, ot-tracer-sampled alone, a
+** datadog priority alone) gives no parent: a new trace starts, following that decision. An
+** aws Root without Parent gives a trace without a span: new spans join that trace as roots.
+**   64-bit trace ids (b3, ot, jaeger, datadog) are padded with zeros on the left to 128 bits;
+** datadog takes the high 64 bits from _dd.p.tid in x-datadog-tags when it is 16 hex digits
+** (a malformed _dd.p.tid is ignored, as Datadog's tracers do). Hex ids may be of either case,
+** except in w3c, whose rules are kt_context_extract's.
+**   A tracestate header is kept, whichever format decided, when the request's traceparent is
+** valid and names the same trace (so w3c and b3 sent together keep the vendors' entries); it
+** is dropped otherwise.
+**   OUT: *used_format, the format that decided; 0 when no tried format's headers were present
+** (no parent: a new trace starts). Present but malformed headers (a wrong length, a character
+** that is not a digit, an all-zero id, a decimal above 2^64-1, a missing id, an unknown
+** sampling value) give KT_E_INVALID_ARGUMENT, with kt_last_error naming the header (in lower
+** case) and leave no parent; no later format is tried.
+** Returns KT_OK, KT_E_INVALID_ARGUMENT (also: used_format NULL, a format that is not a
+** KT_FORMAT_* value, more than 64 formats or 65536 headers, a name or value that is a NULL
+** pointer with a length or longer than KT_MAX_STRING), KT_E_INVALID_HANDLE, KT_E_STALE (the
+** context), KT_E_NOT_INITIALIZED. */
+int kt_context_extract_headers(kt_context context, const int *formats, size_t format_count,
+                               const kt_header *headers, size_t header_count, int *used_format);
+
+/* Writes the span's headers in one format, for an outgoing request: names (lower case) and
+** values (ASCII) are written into buffer, not NUL-terminated, and headers[i] point into it.
+** Trace ids go out whole where the format carries 128 bits (in b3, ot and jaeger as 16 hex
+** digits when the high half is zero, else 32); datadog writes the low 64 bits in decimal and,
+** when the high half is not zero, _dd.p.tid in x-datadog-tags. b3, b3-single and jaeger carry
+** the span's parent span id when it has one. An unsampled span writes its decision not to
+** sample. OUT: *header_count. Returns KT_OK, KT_E_BUFFER_TOO_SMALL (buffer or headers too
+** small; nothing is written), KT_E_STALE, KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT (format
+** not a KT_FORMAT_* value, the no-op span, header_count NULL, buffer or headers NULL with a
+** capacity), KT_E_NOT_INITIALIZED. */
+int kt_span_inject_headers(kt_span span, int format, char *buffer, size_t capacity,
+                           kt_header *headers, size_t header_capacity, size_t *header_count);
+
 #ifdef __cplusplus
 }
 #endif

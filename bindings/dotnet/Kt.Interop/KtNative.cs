@@ -129,6 +129,35 @@ public static class KtNative
     /// <returns>The message, as a new string.</returns>
     public static unsafe string ErrorString(KtResult result) => Marshal.PtrToStringUTF8((IntPtr)NativeMethods.kt_errstr((int)result)) ?? "";
 
+    /// <summary>The format of a name (<c>kt_format_from_name</c>): "w3c", "b3", "b3-single", "jaeger", "ot", "datadog", "aws" or "gcp", in any case. Works before <see cref="Init"/>.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="format">The format; <see cref="NativePropagationFormat.None"/> unless the result is <see cref="KtResult.Ok"/>.</param>
+    /// <returns><see cref="KtResult.Ok"/> or <see cref="KtResult.InvalidArgument"/> (<see cref="LastError"/> quotes the name).</returns>
+    public static unsafe KtResult FormatFromName(ReadOnlySpan<char> name, out NativePropagationFormat format)
+    {
+        using var n = new Utf8Arg(name, stackalloc byte[Utf8Arg.StackBytes]);
+        fixed (byte* np = n)
+            return FormatFromName(np, n.Length, out format);
+    }
+
+    /// <summary>The format of a UTF-8 name (<c>kt_format_from_name</c>); see the UTF-16 overload.</summary>
+    /// <param name="utf8Name">The name, UTF-8.</param>
+    /// <param name="format">The format; <see cref="NativePropagationFormat.None"/> unless the result is <see cref="KtResult.Ok"/>.</param>
+    /// <returns>As the UTF-16 overload.</returns>
+    public static unsafe KtResult FormatFromName(ReadOnlySpan<byte> utf8Name, out NativePropagationFormat format)
+    {
+        fixed (byte* np = utf8Name)
+            return FormatFromName(np, (nuint)utf8Name.Length, out format);
+    }
+
+    private static unsafe KtResult FormatFromName(byte* name, nuint length, out NativePropagationFormat format)
+    {
+        int value = 0;
+        var result = (KtResult)NativeMethods.kt_format_from_name(name, length, &value);
+        format = result == KtResult.Ok ? (NativePropagationFormat)value : NativePropagationFormat.None;
+        return result;
+    }
+
     /// <summary>Calls <c>kt_nop</c>, which does nothing: the cost of one call into the library.</summary>
     /// <returns><see cref="KtResult.Ok"/>.</returns>
     public static KtResult Nop() => (KtResult)NativeMethods.kt_nop();

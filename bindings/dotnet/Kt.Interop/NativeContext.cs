@@ -84,6 +84,33 @@ public readonly struct NativeContext : IEquatable<NativeContext>
     /// <summary>Decides sampling for the rest of the request (<c>kt_context_set_should_sample</c>, Kong's set_should_sample).</summary>
     public KtResult SetShouldSample(bool shouldSample) => (KtResult)NativeMethods.kt_context_set_should_sample(Handle, shouldSample ? 1 : 0);
 
+    /// <summary>
+    /// Takes the remote parent from a request's headers (<c>kt_context_extract_headers</c>): the
+    /// first of <paramref name="formats"/> whose headers are present decides. Pass every request
+    /// header if that is simplest; only those a tried format reads are looked at. The strings are
+    /// transcoded on the stack (or in pooled buffers beyond 32 headers or 4 KiB of UTF-8): no allocation.
+    /// </summary>
+    /// <param name="formats">The formats to try, in order.</param>
+    /// <param name="headers">The request's headers as name/value pairs; names match in any case.</param>
+    /// <param name="used">The format that decided; <see cref="NativePropagationFormat.None"/> when none was present (a new trace starts) or the call failed.</param>
+    /// <returns>
+    /// <see cref="KtResult.Ok"/>; <see cref="KtResult.InvalidArgument"/> when the deciding format's
+    /// headers are malformed (<see cref="KtNative.LastError"/> names the header; the context has
+    /// no parent) or a format is not a <see cref="NativePropagationFormat"/> value;
+    /// <see cref="KtResult.InvalidHandle"/>, <see cref="KtResult.Stale"/> or <see cref="KtResult.NotInitialized"/>.
+    /// </returns>
+    public unsafe KtResult Extract(ReadOnlySpan<NativePropagationFormat> formats, ReadOnlySpan<KeyValuePair<string, string>> headers, out NativePropagationFormat used)
+    {
+        using var array = new Utf8HeaderArray(headers, stackalloc KtHeader[Utf8HeaderArray.StackHeaders], stackalloc byte[Utf8HeaderArray.StackBytes]);
+        int format = 0;
+        KtResult result;
+        // NativePropagationFormat is an int enum: the span is kt.h's const int array as it stands.
+        fixed (NativePropagationFormat* f = formats)
+            result = (KtResult)NativeMethods.kt_context_extract_headers(Handle, (int*)f, (nuint)formats.Length, array.Pointer, array.Count, &format);
+        used = result == KtResult.Ok ? (NativePropagationFormat)format : NativePropagationFormat.None;
+        return result;
+    }
+
     /// <inheritdoc/>
     public bool Equals(NativeContext other) => Handle == other.Handle;
 

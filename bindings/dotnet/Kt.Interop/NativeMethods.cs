@@ -141,4 +141,15 @@ internal static unsafe partial class NativeMethods
 
     [LibraryImport(Library)]
     internal static partial int kt_trace_sampled(byte* traceId, double samplingRate, int* sampled);
+
+    // ---- trace-context formats
+
+    [LibraryImport(Library)]
+    internal static partial int kt_format_from_name(byte* name, nuint nameLen, int* output);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_context_extract_headers(ulong context, int* formats, nuint formatCount, KtHeader* headers, nuint headerCount, int* usedFormat);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_inject_headers(ulong span, int format, byte* buffer, nuint capacity, KtHeader* headers, nuint headerCapacity, nuint* headerCount);
 }

@@ -379,6 +379,43 @@ public readonly struct NativeSpan : IEquatable<NativeSpan>
     public KtResult SetStartTime(long startTimeUnixNanoseconds) =>
         (KtResult)NativeMethods.kt_span_set_start_time(Handle, startTimeUnixNanoseconds);
 
+    /// <summary>
+    /// Writes the span's headers in one format (<c>kt_span_inject_headers</c>): names (lower case)
+    /// and values (ASCII) go into <paramref name="buffer"/>, and <paramref name="headers"/> says where.
+    /// <see cref="MaxInjectedBytes"/> bytes and <see cref="MaxInjectedHeaders"/> headers always suffice.
+    /// </summary>
+    /// <param name="format">The format to write.</param>
+    /// <param name="buffer">The destination of the names and values.</param>
+    /// <param name="headers">Where each header lies in <paramref name="buffer"/>.</param>
+    /// <param name="headerCount">The headers written; 0 unless the result is <see cref="KtResult.Ok"/>.</param>
+    /// <returns><see cref="KtResult.Ok"/>, <see cref="KtResult.BufferTooSmall"/> (nothing written), <see cref="KtResult.Stale"/>, <see cref="KtResult.InvalidHandle"/>, <see cref="KtResult.InvalidArgument"/> (an unknown format, the no-op span) or <see cref="KtResult.NotInitialized"/>.</returns>
+    public unsafe KtResult TryInject(NativePropagationFormat format, Span<byte> buffer, Span<NativeInjectedHeader> headers, out int headerCount)
+    {
+        Span<KtHeader> native = stackalloc KtHeader[Math.Min(headers.Length, 16)];
+        nuint count = 0;
+        KtResult result;
+        fixed (byte* b = buffer)
+        fixed (KtHeader* h = native)
+        {
+            result = (KtResult)NativeMethods.kt_span_inject_headers(Handle, (int)format, b, (nuint)buffer.Length, h, (nuint)native.Length, &count);
+            if (result == KtResult.Ok)
+            {
+                for (int i = 0; i < (int)count; i++)
+                {
+                    headers[i] = new NativeInjectedHeader((int)(h[i].Name.Ptr - b), (int)h[i].Name.Len, (int)(h[i].Value.Ptr - b), (int)h[i].Value.Len);
+                }
+            }
+        }
+        headerCount = result == KtResult.Ok ? (int)count : 0;
+        return result;
+    }
+
+    /// <summary><c>KT_INJECT_MAX_BYTES</c>: a buffer this large holds any format's headers.</summary>
+    public const int MaxInjectedBytes = 1024;
+
+    /// <summary><c>KT_INJECT_MAX_HEADERS</c>: the most headers a format writes.</summary>
+    public const int MaxInjectedHeaders = 4;
+
     /// <summary>Writes the span's tracestate (<c>kt_span_tracestate</c>), inherited from a remote parent; often empty.</summary>
     /// <param name="buffer">The destination; 512 bytes always suffice.</param>
     /// <param name="written">The bytes written; 0 unless the result is <see cref="KtResult.Ok"/>.</param>

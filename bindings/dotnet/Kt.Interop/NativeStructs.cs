@@ -108,3 +108,11 @@ internal struct KtExporterCountersNative
     public ulong SpansFailed;
     public ulong BytesSent;
 }
+
+/// <summary><c>kt_header</c>: an HTTP header's name and value.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct KtHeader
+{
+    public KtStr Name;
+    public KtStr Value;
+}
