@@ -75,6 +75,12 @@ int kt_context_attach(kt_context context, kt_span span);
 int kt_context_spans(kt_context context, kt_span *spans, size_t capacity, size_t *count);
 int kt_context_set_should_sample(kt_context context, int should_sample);
 int kt_trace_sampled(const uint8_t *trace_id, double sampling_rate, int *sampled);
+typedef struct kt_header { kt_str name; kt_str value; } kt_header;
+int kt_format_from_name(const char *name, size_t name_len, int *out);
+int kt_context_extract_headers(kt_context context, const int *formats, size_t format_count,
+                               const kt_header *headers, size_t header_count, int *used_format);
+int kt_span_inject_headers(kt_span span, int format, char *buffer, size_t capacity,
+                           kt_header *headers, size_t header_capacity, size_t *header_count);
 ]]
 
 local ABI_VERSION = 1

@@ -163,6 +163,12 @@ local function read_ids(self)
     return true
 end
 
+--- span:inject(format): the headers that carry this span on, in one of the formats of
+--- kt.propagation (default "w3c"), as a table of names to values.
+function methods.inject(self, format)
+    return require("kt.propagation").inject(self, format)
+end
+
 --- span:traceparent(): the W3C traceparent to send on for this span.
 function methods.traceparent(self)
     if self.handle == 0 then return nil, "traceparent: the no-op span has no trace" end

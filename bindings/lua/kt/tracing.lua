@@ -12,6 +12,7 @@ local engine = require "kt.engine"
 local request = require "kt.request"
 local span = require "kt.span"
 local tracer = require "kt.tracer"
+local propagation = require "kt.propagation"
 
 local type, tostring = type, tostring
 
@@ -71,6 +72,10 @@ tracing.exporter_counters = engine.exporter_counters
 --- tracing.end_request(): releases every span the current request (or, outside Nginx requests,
 --- the Lua state's context) still holds. The Nginx kt module does it at the end of each request.
 tracing.end_request = request.finish
+
+--- tracing.extract(formats, headers): continues the caller's trace (see kt.propagation).
+tracing.extract = propagation.extract
+tracing.PROPAGATION_FORMATS = propagation.FORMATS
 
 --- True when v is a span.
 tracing.is_span = span.is
