@@ -37,7 +37,8 @@ if [[ ! -f $stamp || $here/config -nt $stamp ]]; then
     touch "$stamp"
 fi
 
-make -C "$src" -f objs/Makefile -j"$(nproc)" modules >"$out/make.log" 2>&1 || {
+# libkt.so is found beside the module at run time
+make -C "$src" -f objs/Makefile -j"$(nproc)" LINK="\$(CC) '-Wl,-rpath,\$\$ORIGIN'" modules >"$out/make.log" 2>&1 || {
     grep -E 'error|warning' "$out/make.log" >&2 || tail -n 30 "$out/make.log" >&2
     exit 1
 }
