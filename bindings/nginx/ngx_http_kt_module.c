@@ -41,6 +41,8 @@ static char *ngx_http_kt_set_sampling_rate(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_kt_set_trace(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_kt_set_trace_context(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_kt_add_attribute(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static ngx_int_t ngx_http_kt_add_option(ngx_conf_t *cf, ngx_array_t *options,
@@ -117,7 +119,7 @@ static ngx_command_t  ngx_http_kt_commands[] = {
 
     { ngx_string("kt_trace_context"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
-      ngx_conf_set_enum_slot,
+      ngx_http_kt_set_trace_context,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_kt_loc_conf_t, trace_context),
       &ngx_http_kt_trace_context },
@@ -1044,6 +1046,39 @@ ngx_http_kt_set_trace(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     kmcf->enabled = 1;
 
     return NGX_CONF_OK;
+}
+
+
+/* ngx_conf_set_enum_slot, with an error that names the directive */
+
+static char *
+ngx_http_kt_set_trace_context(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_kt_loc_conf_t *klcf = conf;
+
+    ngx_str_t        *value;
+    ngx_conf_enum_t  *e;
+
+    if (klcf->trace_context != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    for (e = cmd->post; e->name.len; e++) {
+        if (e->name.len == value[1].len
+            && ngx_strncmp(e->name.data, value[1].data, value[1].len) == 0)
+        {
+            klcf->trace_context = e->value;
+            return NGX_CONF_OK;
+        }
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "invalid kt_trace_context \"%V\": "
+                       "ignore, extract, inject or propagate", &value[1]);
+
+    return NGX_CONF_ERROR;
 }
 
 

@@ -79,7 +79,6 @@ typedef struct {
     int64_t                     start;        /* Unix ns */
     ngx_uint_t                  first_state;  /* in request->upstream_states */
     u_char                      span_id[8];
-    unsigned                    sampled:1;
 } ngx_http_kt_upstream_t;
 
 
@@ -91,6 +90,7 @@ typedef struct {
     u_char                      trace_id[16];
     u_char                      span_id[8];
     u_char                      parent_id[8];
+    u_char                      flags[2];     /* as the traceparent has them */
     unsigned                    decided:1;
     unsigned                    traced:1;
     unsigned                    sampled:1;

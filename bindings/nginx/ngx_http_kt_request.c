@@ -213,7 +213,9 @@ ngx_http_kt_start_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx,
     ngx_http_kt_loc_conf_t *klcf)
 {
     int                        rc, sampled;
+    size_t                     len;
     u_char                    *q, *end;
+    u_char                     traceparent[NGX_HTTP_KT_TRACEPARENT_LEN];
     ngx_str_t                  name, path, query, host, version, scheme;
     ngx_uint_t                 n;
     kt_attribute               attrs[NGX_HTTP_KT_START_ATTRIBUTES];
@@ -346,6 +348,17 @@ ngx_http_kt_start_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx,
 
     ctx->sampled = sampled ? 1 : 0;
     ctx->traced = 1;
+
+    /* the trace flags (sampled, and W3C's random) for $kt_traceparent */
+    if (kt_span_inject(ctx->server, (char *) traceparent, sizeof(traceparent),
+                       &len)
+        == KT_OK && len == NGX_HTTP_KT_TRACEPARENT_LEN)
+    {
+        ngx_memcpy(ctx->flags, traceparent + 53, 2);
+
+    } else {
+        ngx_memcpy(ctx->flags, sampled ? "01" : "00", 2);
+    }
 
     /* Lua spans of this request find their parent here */
     (void) kt_set_active_span(0, ctx->context, ctx->server);

@@ -20,7 +20,7 @@ static void ngx_http_kt_finish_try(ngx_http_request_t *r, kt_span span,
 ngx_int_t
 ngx_http_kt_precontent_handler(ngx_http_request_t *r)
 {
-    int                        rc, sampled;
+    int                        rc;
     ngx_uint_t                 first;
     ngx_http_kt_ctx_t         *ctx;
     kt_span_options            options = KT_SPAN_OPTIONS_INIT;
@@ -91,11 +91,9 @@ ngx_http_kt_precontent_handler(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    if (kt_span_ids(u->span, NULL, u->span_id, &sampled) != KT_OK) {
+    if (kt_span_ids(u->span, NULL, u->span_id, NULL) != KT_OK) {
         return NGX_DECLINED;
     }
-
-    u->sampled = sampled ? 1 : 0;
 
     klcf = ngx_http_get_module_loc_conf(r, ngx_http_kt_module);
 

@@ -138,15 +138,16 @@ ngx_http_kt_parent_sampled_variable(ngx_http_request_t *r,
 }
 
 
-/* The traceparent to send on: this (sub)request's CLIENT span if it goes
- * upstream, else the SERVER span. */
+/*
+ * The traceparent to send on: this (sub)request's CLIENT span if it goes
+ * upstream, else the SERVER span. A CLIENT span has its parent's flags.
+ */
 
 static ngx_int_t
 ngx_http_kt_traceparent_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
     u_char                  *p, *span_id;
-    ngx_uint_t               sampled;
     ngx_http_kt_ctx_t       *ctx;
     ngx_http_kt_upstream_t  *u;
 
@@ -159,14 +160,7 @@ ngx_http_kt_traceparent_variable(ngx_http_request_t *r,
 
     u = ngx_http_kt_find_upstream(r, ctx);
 
-    if (u) {
-        span_id = u->span_id;
-        sampled = u->sampled;
-
-    } else {
-        span_id = ctx->span_id;
-        sampled = ctx->sampled;
-    }
+    span_id = u ? u->span_id : ctx->span_id;
 
     p = ngx_pnalloc(r->pool, NGX_HTTP_KT_TRACEPARENT_LEN);
     if (p == NULL) {
@@ -179,7 +173,8 @@ ngx_http_kt_traceparent_variable(ngx_http_request_t *r,
     p = ngx_hex_dump(p, ctx->trace_id, sizeof(ctx->trace_id));
     *p++ = '-';
     p = ngx_hex_dump(p, span_id, 8);
-    p = ngx_cpymem(p, sampled ? "-01" : "-00", 3);
+    *p++ = '-';
+    p = ngx_cpymem(p, ctx->flags, 2);
 
     v->len = p - v->data;
     v->valid = 1;

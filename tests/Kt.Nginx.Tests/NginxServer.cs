@@ -69,24 +69,24 @@ public sealed partial class NginxServer : IDisposable
         var conf = new StringBuilder();
         foreach (var module in Modules)
             conf.AppendLine($"load_module {module};");
-        conf.AppendLine($"""
+        conf.AppendLine($$"""
             user root;
-            worker_processes {WorkerProcesses};
+            worker_processes {{WorkerProcesses}};
             master_process on;
             daemon off;
-            error_log {ErrorLogPath} info;
-            pid {PidPath};
-            {MainDirectives}
-            events {{ worker_connections 1024; }}
-            http {{
-                access_log {AccessLogPath};
-                client_body_temp_path {Prefix}/client_body;
-                proxy_temp_path {Prefix}/proxy;
-                fastcgi_temp_path {Prefix}/fastcgi;
-                uwsgi_temp_path {Prefix}/uwsgi;
-                scgi_temp_path {Prefix}/scgi;
-            {http}
-            }}
+            error_log {{ErrorLogPath}} info;
+            pid {{PidPath}};
+            {{MainDirectives}}
+            events { worker_connections 1024; }
+            http {
+                access_log {{AccessLogPath}};
+                client_body_temp_path {{Prefix}}/client_body;
+                proxy_temp_path {{Prefix}}/proxy;
+                fastcgi_temp_path {{Prefix}}/fastcgi;
+                uwsgi_temp_path {{Prefix}}/uwsgi;
+                scgi_temp_path {{Prefix}}/scgi;
+            {{http}}
+            }
             """);
         File.WriteAllText(ConfigPath, conf.ToString());
     }
@@ -94,7 +94,7 @@ public sealed partial class NginxServer : IDisposable
     /// <summary>Runs nginx -t on the configuration: its exit code and what it printed.</summary>
     public (int ExitCode, string Output) TestConfig()
     {
-        var start = Start("-t");
+        var start = StartInfo("-t");
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -107,7 +107,7 @@ public sealed partial class NginxServer : IDisposable
     {
         Assert.True(File.Exists(ModulePath) || !Modules.Contains(ModulePath),
             $"no {ModulePath}: run ./build.sh test (the NginxModule target builds it)");
-        _master = Process.Start(Start())!;
+        _master = Process.Start(StartInfo())!;
         _master.OutputDataReceived += (_, _) => { };
         _master.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
         _master.BeginOutputReadLine();
@@ -129,7 +129,7 @@ public sealed partial class NginxServer : IDisposable
 
     public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
 
-    private ProcessStartInfo Start(params string[] extra)
+    private ProcessStartInfo StartInfo(params string[] extra)
     {
         var start = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { "-p", Prefix + "/", "-c", ConfigPath, "-e", ErrorLogPath }.Concat(extra))

@@ -8,15 +8,27 @@ public static partial class Wrk
 {
     public sealed record Result(long Requests, long Non2xx3xx, long SocketErrors, string Output);
 
-    /// <summary>wrk -t threads -c connections -d seconds [-H header]... url, waited for.</summary>
-    public static Result Run(Uri url, int seconds, int connections = 8, int threads = 2, params string[] headers) =>
-        RunAsync(url, seconds, connections, threads, headers).GetAwaiter().GetResult();
+    /// <summary>
+    /// wrk -t threads -c connections -d seconds [-H header]... url, waited for. With delayMs,
+    /// each connection waits that long between requests (wrk's delay()), which caps the rate
+    /// below what saturates a small machine.
+    /// </summary>
+    public static Result Run(Uri url, int seconds, int connections = 8, int threads = 2, int delayMs = 0, params string[] headers) =>
+        RunAsync(url, seconds, connections, threads, delayMs, headers).GetAwaiter().GetResult();
 
-    public static async Task<Result> RunAsync(Uri url, int seconds, int connections = 8, int threads = 2, params string[] headers)
+    public static async Task<Result> RunAsync(Uri url, int seconds, int connections = 8, int threads = 2, int delayMs = 0, params string[] headers)
     {
         var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "-t", threads.ToString(), "-c", connections.ToString(), "-d", $"{seconds}s", "--latency" })
             start.ArgumentList.Add(a);
+        string? script = null;
+        if (delayMs > 0)
+        {
+            script = Path.Combine(Path.GetTempPath(), $"kt-wrk-delay-{delayMs}.lua");
+            File.WriteAllText(script, $"function delay() return {delayMs} end\n");
+            start.ArgumentList.Add("-s");
+            start.ArgumentList.Add(script);
+        }
         foreach (var h in headers)
         {
             start.ArgumentList.Add("-H");
