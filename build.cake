@@ -11,6 +11,7 @@ var demoProject = File("./bindings/dotnet/Kt.Demo/Kt.Demo.csproj");
 var nativeProject = File("./native/Kt.Native.csproj");
 var nativeOutput = Directory("./artifacts/native");
 var cTests = File("./tests/c/run.sh");
+var nginxModuleBuild = File("./bindings/nginx/build.sh");
 
 // System (apt) packages the tests need beyond the .NET SDK. Add them here as they come up.
 // gcc and the C library headers link libkt.so (NativeAOT) and build the C tests; g++ checks that
@@ -93,6 +94,9 @@ Task("Setup")
     // (a Node.js installed another way ships its own npm, which Debian's npm would conflict with).
     if (!OnPath("node")) AptInstall("nodejs");
     if (!OnPath("npm")) AptInstall("npm");
+    // The Nginx module is built against Debian's nginx-dev (its sources and configure flags)
+    // and loaded into Debian's nginx; wrk puts it under load in the tests.
+    AptInstall("nginx", "nginx-dev", "wrk");
     // The decoder OpenTelemetry's JavaScript project generates from the official OTLP schema.
     if (!DirectoryExists("./tests/otlp/node_modules/@opentelemetry/otlp-transformer")) {
         var exit = StartProcess("npm", new ProcessSettings {
@@ -121,11 +125,24 @@ Task("Native")
     });
 });
 
+Task("NginxModule")
+    .Description("Build the Nginx module (bindings/nginx) against Debian's nginx-dev into artifacts/nginx/.")
+    .IsDependentOn("Setup")
+    .IsDependentOn("Native")
+    .Does(() =>
+{
+    var exit = StartProcess("bash", new ProcessSettings {
+        Arguments = new ProcessArgumentBuilder().Append(nginxModuleBuild.Path.FullPath).Append(MakeAbsolute(nativeOutput).FullPath),
+    });
+    if (exit != 0) throw new CakeException($"bindings/nginx/build.sh failed with exit code {exit}");
+});
+
 Task("Test")
     .Description("Run every test; prints 'N passed, N failed, N skipped'.")
     .IsDependentOn("Setup")
     .IsDependentOn("Build")
     .IsDependentOn("Native")
+    .IsDependentOn("NginxModule")
     .Does(() =>
 {
     CleanDirectory(testResults);
