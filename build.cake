@@ -95,8 +95,9 @@ Task("Setup")
     if (!OnPath("node")) AptInstall("nodejs");
     if (!OnPath("npm")) AptInstall("npm");
     // The Nginx module is built against Debian's nginx-dev (its sources and configure flags)
-    // and loaded into Debian's nginx; wrk puts it under load in the tests.
-    AptInstall("nginx", "nginx-dev", "wrk");
+    // and loaded into Debian's nginx; wrk puts it under load in the tests; the Lua module reads
+    // $kt_context through LuaJIT's FFI.
+    AptInstall("nginx", "nginx-dev", "wrk", "libnginx-mod-http-lua");
     // The decoder OpenTelemetry's JavaScript project generates from the official OTLP schema.
     if (!DirectoryExists("./tests/otlp/node_modules/@opentelemetry/otlp-transformer")) {
         var exit = StartProcess("npm", new ProcessSettings {
