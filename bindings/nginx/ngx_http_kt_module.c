@@ -201,6 +201,13 @@ static ngx_command_t  ngx_http_kt_exporter_commands[] = {
       offsetof(ngx_http_kt_main_conf_t, max_spans),
       NULL },
 
+    { ngx_string("queue_size"),
+      NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      0,
+      offsetof(ngx_http_kt_main_conf_t, queue_size),
+      NULL },
+
     { ngx_string("interval"),
       NGX_CONF_TAKE1,
       ngx_conf_set_msec_slot,
@@ -420,6 +427,7 @@ ngx_http_kt_create_main_conf(ngx_conf_t *cf)
 
     kmcf->batch_size = NGX_CONF_UNSET;
     kmcf->max_spans = NGX_CONF_UNSET;
+    kmcf->queue_size = NGX_CONF_UNSET;
     kmcf->interval = NGX_CONF_UNSET_MSEC;
     kmcf->timeout = NGX_CONF_UNSET_MSEC;
     kmcf->shutdown_timeout = NGX_CONF_UNSET_MSEC;
@@ -536,7 +544,7 @@ ngx_http_kt_init_main_conf(ngx_conf_t *cf, void *conf)
         }
     }
 
-    p = ngx_pnalloc(cf->pool, 4 * NGX_INT_T_LEN);
+    p = ngx_pnalloc(cf->pool, 5 * NGX_INT_T_LEN);
     if (p == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -560,6 +568,20 @@ ngx_http_kt_init_main_conf(ngx_conf_t *cf, void *conf)
         p += value.len;
 
         if (ngx_http_kt_add_option(cf, options, "max_spans", &value)
+            != NGX_OK)
+        {
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    /* each worker has one thread: its queue is the worker's */
+    if (kmcf->queue_size != NGX_CONF_UNSET) {
+        value.data = p;
+        value.len = ngx_sprintf(p, "%i", kmcf->queue_size) - p;
+        p += value.len;
+
+        if (ngx_http_kt_add_option(cf, options, "queue_capacity_per_thread",
+                                   &value)
             != NGX_OK)
         {
             return NGX_CONF_ERROR;

@@ -48,6 +48,7 @@ typedef struct {
     ngx_str_t                   sampling_rate;
     ngx_int_t                   batch_size;
     ngx_int_t                   max_spans;
+    ngx_int_t                   queue_size;
     ngx_msec_t                  interval;
     ngx_msec_t                  timeout;
     ngx_msec_t                  shutdown_timeout;
