@@ -12,6 +12,7 @@ var nativeProject = File("./native/Kt.Native.csproj");
 var nativeOutput = Directory("./artifacts/native");
 var cTests = File("./tests/c/run.sh");
 var luaTests = File("./tests/lua/run.sh");
+var nginxModuleBuild = File("./bindings/nginx/build.sh");
 
 // System (apt) packages the tests need beyond the .NET SDK. Add them here as they come up.
 // gcc and the C library headers link libkt.so (NativeAOT) and build the C tests; g++ checks that
@@ -150,11 +151,24 @@ Task("Native")
     });
 });
 
+Task("NginxModule")
+    .Description("Build the Nginx module (bindings/nginx) against Debian's nginx-dev into artifacts/nginx/.")
+    .IsDependentOn("Setup")
+    .IsDependentOn("Native")
+    .Does(() =>
+{
+    var exit = StartProcess("bash", new ProcessSettings {
+        Arguments = new ProcessArgumentBuilder().Append(nginxModuleBuild.Path.FullPath).Append(MakeAbsolute(nativeOutput).FullPath),
+    });
+    if (exit != 0) throw new CakeException($"bindings/nginx/build.sh failed with exit code {exit}");
+});
+
 Task("Test")
     .Description("Run every test; prints 'N passed, N failed, N skipped'.")
     .IsDependentOn("Setup")
     .IsDependentOn("Build")
     .IsDependentOn("Native")
+    .IsDependentOn("NginxModule")
     .Does(() =>
 {
     CleanDirectory(testResults);

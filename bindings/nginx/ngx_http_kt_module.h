@@ -1,0 +1,138 @@
+
+/*
+ * ngx_http_kt_module: every request a trace, through libkt.so.
+ */
+
+
+#ifndef _NGX_HTTP_KT_MODULE_H_INCLUDED_
+#define _NGX_HTTP_KT_MODULE_H_INCLUDED_
+
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include <kt.h>
+
+
+/* kt_trace_context */
+#define NGX_HTTP_KT_EXTRACT         0x01
+#define NGX_HTTP_KT_INJECT          0x02
+
+/*
+ * Propagation formats, numbered as kt.h's KT_FORMAT_* will number them.
+ */
+#define NGX_HTTP_KT_FORMAT_W3C        1
+#define NGX_HTTP_KT_FORMAT_B3         2
+#define NGX_HTTP_KT_FORMAT_B3_SINGLE  3
+#define NGX_HTTP_KT_FORMAT_JAEGER     4
+#define NGX_HTTP_KT_FORMAT_OT         5
+#define NGX_HTTP_KT_FORMAT_DATADOG    6
+#define NGX_HTTP_KT_FORMAT_AWS        7
+#define NGX_HTTP_KT_FORMAT_GCP        8
+
+#define NGX_HTTP_KT_MAX_FORMATS       8
+
+#define NGX_HTTP_KT_TRACEPARENT_LEN   55
+
+
+typedef struct {
+    ngx_array_t                *options;      /* kt_option: kt_init's settings */
+    ngx_array_t                *headers;      /* ngx_keyval_t: exporter headers */
+    ngx_array_t                *resource;     /* ngx_keyval_t */
+    ngx_str_t                   endpoint;
+    ngx_str_t                   protocol;
+    ngx_str_t                   compression;
+    ngx_str_t                   file;
+    ngx_str_t                   service_name;
+    ngx_str_t                   sampling_rate;
+    ngx_int_t                   batch_size;
+    ngx_int_t                   max_spans;
+    ngx_int_t                   queue_size;
+    ngx_msec_t                  interval;
+    ngx_msec_t                  timeout;
+    ngx_msec_t                  shutdown_timeout;
+    ngx_flag_t                  exporter;     /* a kt_exporter block was seen */
+    ngx_uint_t                  bare_endpoint;  /* no path: OTLP's goes on */
+    ngx_uint_t                  enabled;      /* a kt_ directive needs the engine */
+} ngx_http_kt_main_conf_t;
+
+
+typedef struct {
+    ngx_http_complex_value_t   *trace;        /* NULL: off */
+    ngx_uint_t                  trace_context;
+    ngx_array_t                *formats;      /* ngx_uint_t: NGX_HTTP_KT_FORMAT_* */
+    ngx_http_complex_value_t   *span_name;
+    ngx_array_t                *attributes;   /* ngx_http_kt_attribute_t */
+} ngx_http_kt_loc_conf_t;
+
+
+typedef struct {
+    ngx_str_t                   name;
+    ngx_http_complex_value_t    value;
+} ngx_http_kt_attribute_t;
+
+
+/* One upstream exchange of a request or subrequest: its first try's CLIENT span. */
+typedef struct {
+    ngx_http_request_t         *request;
+    kt_span                     span;
+    int64_t                     start;        /* Unix ns */
+    ngx_uint_t                  first_state;  /* in request->upstream_states */
+    u_char                      span_id[8];
+} ngx_http_kt_upstream_t;
+
+
+/* The main request's trace, in a pool cleanup so internal redirects keep it. */
+typedef struct {
+    kt_context                  context;
+    kt_span                     server;
+    ngx_array_t                *upstreams;    /* ngx_http_kt_upstream_t */
+    u_char                      trace_id[16];
+    u_char                      span_id[8];
+    u_char                      parent_id[8];
+    u_char                      flags[2];     /* as the traceparent has them */
+    unsigned                    decided:1;
+    unsigned                    traced:1;
+    unsigned                    sampled:1;
+    unsigned                    has_parent:1;
+    unsigned                    parent_sampled:1;
+    unsigned                    finished:1;
+} ngx_http_kt_ctx_t;
+
+
+extern ngx_module_t  ngx_http_kt_module;
+extern ngx_uint_t    ngx_http_kt_ready;
+
+
+/* ngx_http_kt_request.c */
+ngx_http_kt_ctx_t *ngx_http_kt_get_ctx(ngx_http_request_t *r);
+ngx_http_kt_ctx_t *ngx_http_kt_create_ctx(ngx_http_request_t *r);
+ngx_http_kt_ctx_t *ngx_http_kt_start(ngx_http_request_t *r);
+ngx_int_t ngx_http_kt_begin_context(ngx_http_request_t *r,
+    ngx_http_kt_ctx_t *ctx);
+ngx_int_t ngx_http_kt_rewrite_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_kt_log_handler(ngx_http_request_t *r);
+int64_t ngx_http_kt_now(void);
+void ngx_http_kt_count_drop(ngx_log_t *log);
+
+/* ngx_http_kt_upstream.c */
+ngx_int_t ngx_http_kt_precontent_handler(ngx_http_request_t *r);
+void ngx_http_kt_finish_upstreams(ngx_http_request_t *r,
+    ngx_http_kt_ctx_t *ctx);
+ngx_http_kt_upstream_t *ngx_http_kt_find_upstream(ngx_http_request_t *r,
+    ngx_http_kt_ctx_t *ctx);
+
+/* ngx_http_kt_variables.c */
+ngx_int_t ngx_http_kt_add_variables(ngx_conf_t *cf);
+
+/* ngx_http_kt_propagation.c */
+char *ngx_http_kt_set_propagation(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+ngx_int_t ngx_http_kt_extract(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx,
+    ngx_http_kt_loc_conf_t *klcf);
+ngx_int_t ngx_http_kt_inject(ngx_http_request_t *r,
+    ngx_http_kt_loc_conf_t *klcf, kt_span span);
+
+
+#endif /* _NGX_HTTP_KT_MODULE_H_INCLUDED_ */

@@ -1,0 +1,482 @@
+
+/*
+ * The SERVER span of a request: decided and started once the location is
+ * known (rewrite phase), timed from the request's first byte, finished in the
+ * log phase. Its state lives in a pool cleanup of the main request, which
+ * internal redirects (they wipe r->ctx) and subrequests (they share the
+ * pool) both reach, and which ends the kt context after every log handler.
+ */
+
+
+#include "ngx_http_kt_module.h"
+
+
+#define NGX_HTTP_KT_START_ATTRIBUTES  10
+
+
+static void ngx_http_kt_cleanup(void *data);
+static ngx_int_t ngx_http_kt_traced(ngx_http_request_t *r,
+    ngx_http_kt_loc_conf_t *klcf);
+static void ngx_http_kt_start_span(ngx_http_request_t *r,
+    ngx_http_kt_ctx_t *ctx, ngx_http_kt_loc_conf_t *klcf);
+static void ngx_http_kt_end_span(ngx_http_request_t *r,
+    ngx_http_kt_ctx_t *ctx);
+static void ngx_http_kt_string(kt_attribute *a, char *key, ngx_str_t *value);
+static void ngx_http_kt_int(kt_attribute *a, char *key, int64_t value);
+
+
+int64_t
+ngx_http_kt_now(void)
+{
+    struct timespec  ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+
+    return (int64_t) ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+
+void
+ngx_http_kt_count_drop(ngx_log_t *log)
+{
+    static ngx_uint_t  dropped;
+    static time_t      logged;
+
+    dropped++;
+
+    if (logged != ngx_time()) {
+        logged = ngx_time();
+        ngx_log_error(NGX_LOG_NOTICE, log, 0,
+                      "kt: no free span slot; %ui spans not traced so far",
+                      dropped);
+    }
+}
+
+
+ngx_http_kt_ctx_t *
+ngx_http_kt_get_ctx(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t  *cln;
+    ngx_http_kt_ctx_t   *ctx;
+
+    r = r->main;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_kt_module);
+    if (ctx) {
+        return ctx;
+    }
+
+    for (cln = r->pool->cleanup; cln; cln = cln->next) {
+        if (cln->handler == ngx_http_kt_cleanup) {
+            ctx = cln->data;
+            ngx_http_set_ctx(r, ctx, ngx_http_kt_module);
+            return ctx;
+        }
+    }
+
+    return NULL;
+}
+
+
+ngx_http_kt_ctx_t *
+ngx_http_kt_create_ctx(ngx_http_request_t *r)
+{
+    ngx_pool_cleanup_t  *cln;
+    ngx_http_kt_ctx_t   *ctx;
+
+    r = r->main;
+
+    cln = ngx_pool_cleanup_add(r->pool, sizeof(ngx_http_kt_ctx_t));
+    if (cln == NULL) {
+        return NULL;
+    }
+
+    ctx = cln->data;
+    ngx_memzero(ctx, sizeof(ngx_http_kt_ctx_t));
+
+    cln->handler = ngx_http_kt_cleanup;
+
+    ngx_http_set_ctx(r, ctx, ngx_http_kt_module);
+
+    return ctx;
+}
+
+
+static void
+ngx_http_kt_cleanup(void *data)
+{
+    ngx_http_kt_ctx_t *ctx = data;
+
+    /* releases whatever a Lua handler started and forgot */
+    if (ctx->context) {
+        (void) kt_context_end(ctx->context);
+        ctx->context = 0;
+    }
+}
+
+
+ngx_int_t
+ngx_http_kt_begin_context(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
+{
+    int  rc;
+
+    if (ctx->context) {
+        return NGX_OK;
+    }
+
+    rc = kt_context_begin(&ctx->context);
+
+    if (rc != KT_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "kt: kt_context_begin: %s: %s", kt_errstr(rc),
+                      kt_last_error());
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Decides once per request whether it is traced, and starts its SERVER span
+ * if so. Returns the request's state, NULL when there is none.
+ */
+
+ngx_http_kt_ctx_t *
+ngx_http_kt_start(ngx_http_request_t *r)
+{
+    ngx_http_kt_ctx_t       *ctx;
+    ngx_http_kt_loc_conf_t  *klcf;
+
+    r = r->main;
+
+    ctx = ngx_http_kt_get_ctx(r);
+
+    if ((ctx && ctx->decided) || !ngx_http_kt_ready) {
+        return ctx;
+    }
+
+    klcf = ngx_http_get_module_loc_conf(r, ngx_http_kt_module);
+
+    if (ngx_http_kt_traced(r, klcf) != NGX_OK) {
+        return ctx;
+    }
+
+    if (ctx == NULL) {
+        ctx = ngx_http_kt_create_ctx(r);
+        if (ctx == NULL) {
+            return NULL;
+        }
+    }
+
+    ctx->decided = 1;
+
+    if (ngx_http_kt_begin_context(r, ctx) != NGX_OK) {
+        return ctx;
+    }
+
+    if (klcf->trace_context & NGX_HTTP_KT_EXTRACT) {
+        (void) ngx_http_kt_extract(r, ctx, klcf);
+    }
+
+    ngx_http_kt_start_span(r, ctx, klcf);
+
+    return ctx;
+}
+
+
+static ngx_int_t
+ngx_http_kt_traced(ngx_http_request_t *r, ngx_http_kt_loc_conf_t *klcf)
+{
+    ngx_str_t  value;
+
+    if (klcf->trace == NULL) {
+        return NGX_DECLINED;
+    }
+
+    if (ngx_http_complex_value(r, klcf->trace, &value) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if ((value.len == 2 && ngx_strncmp(value.data, "on", 2) == 0)
+        || (value.len == 1 && value.data[0] == '1'))
+    {
+        return NGX_OK;
+    }
+
+    return NGX_DECLINED;
+}
+
+
+static void
+ngx_http_kt_start_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx,
+    ngx_http_kt_loc_conf_t *klcf)
+{
+    int                        rc, sampled;
+    size_t                     len;
+    u_char                    *q, *end;
+    u_char                     traceparent[NGX_HTTP_KT_TRACEPARENT_LEN];
+    ngx_str_t                  name, path, query, host, version, scheme;
+    ngx_uint_t                 n;
+    kt_attribute               attrs[NGX_HTTP_KT_START_ATTRIBUTES];
+    kt_span_options            options = KT_SPAN_OPTIONS_INIT;
+    ngx_http_core_loc_conf_t  *clcf;
+    ngx_http_core_srv_conf_t  *cscf;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    if (klcf->span_name) {
+        if (ngx_http_complex_value(r, klcf->span_name, &name) != NGX_OK) {
+            name = r->method_name;
+        }
+
+    } else if (clcf->name.len) {
+        name.len = r->method_name.len + 1 + clcf->name.len;
+        name.data = ngx_pnalloc(r->pool, name.len);
+        if (name.data == NULL) {
+            return;
+        }
+
+        ngx_sprintf(name.data, "%V %V", &r->method_name, &clcf->name);
+
+    } else {
+        name = r->method_name;
+    }
+
+    n = 0;
+
+    ngx_http_kt_string(&attrs[n++], "http.request.method", &r->method_name);
+
+    path = r->unparsed_uri;
+    end = path.data + path.len;
+    q = ngx_strlchr(path.data, end, '?');
+
+    if (q) {
+        path.len = q - path.data;
+        query.data = q + 1;
+        query.len = end - query.data;
+    }
+
+    ngx_http_kt_string(&attrs[n++], "url.path", &path);
+
+    if (q && query.len) {
+        ngx_http_kt_string(&attrs[n++], "url.query", &query);
+    }
+
+#if (NGX_HTTP_SSL)
+    if (r->connection->ssl) {
+        ngx_str_set(&scheme, "https");
+    } else
+#endif
+    {
+        ngx_str_set(&scheme, "http");
+    }
+
+    ngx_http_kt_string(&attrs[n++], "url.scheme", &scheme);
+
+    if (clcf->name.len) {
+        ngx_http_kt_string(&attrs[n++], "http.route", &clcf->name);
+    }
+
+    host = r->headers_in.server;
+
+    if (host.len == 0) {
+        cscf = ngx_http_get_module_srv_conf(r, ngx_http_core_module);
+        host = cscf->server_name;
+    }
+
+    if (host.len) {
+        ngx_http_kt_string(&attrs[n++], "server.address", &host);
+    }
+
+    if (ngx_connection_local_sockaddr(r->connection, NULL, 0) == NGX_OK) {
+        ngx_http_kt_int(&attrs[n++], "server.port",
+                        ngx_inet_get_port(r->connection->local_sockaddr));
+    }
+
+    ngx_http_kt_string(&attrs[n++], "client.address",
+                       &r->connection->addr_text);
+
+    switch (r->http_version) {
+    case NGX_HTTP_VERSION_9:
+        ngx_str_set(&version, "0.9");
+        break;
+    case NGX_HTTP_VERSION_10:
+        ngx_str_set(&version, "1.0");
+        break;
+    case NGX_HTTP_VERSION_20:
+        ngx_str_set(&version, "2");
+        break;
+    default:
+        ngx_str_set(&version, "1.1");
+        break;
+    }
+
+    ngx_http_kt_string(&attrs[n++], "network.protocol.version", &version);
+
+    if (r->headers_in.user_agent) {
+        ngx_http_kt_string(&attrs[n++], "user_agent.original",
+                           &r->headers_in.user_agent->value);
+    }
+
+    options.kind = KT_KIND_SERVER;
+    options.start_time_ns = (int64_t) r->start_sec * 1000000000
+                            + (int64_t) r->start_msec * 1000000;
+    options.attributes = attrs;
+    options.attribute_count = n;
+
+    rc = kt_start_span(0, ctx->context, (char *) name.data, name.len,
+                       &options, &ctx->server);
+
+    if (rc != KT_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "kt: kt_start_span: %s: %s", kt_errstr(rc),
+                      kt_last_error());
+        return;
+    }
+
+    if (ctx->server == 0) {
+        ngx_http_kt_count_drop(r->connection->log);
+        return;
+    }
+
+    if (kt_span_ids(ctx->server, ctx->trace_id, ctx->span_id, &sampled)
+        != KT_OK)
+    {
+        return;
+    }
+
+    ctx->sampled = sampled ? 1 : 0;
+    ctx->traced = 1;
+
+    /* the trace flags (sampled, and W3C's random) for $kt_traceparent */
+    if (kt_span_inject(ctx->server, (char *) traceparent, sizeof(traceparent),
+                       &len)
+        == KT_OK && len == NGX_HTTP_KT_TRACEPARENT_LEN)
+    {
+        ngx_memcpy(ctx->flags, traceparent + 53, 2);
+
+    } else {
+        ngx_memcpy(ctx->flags, sampled ? "01" : "00", 2);
+    }
+
+    /* Lua spans of this request find their parent here */
+    (void) kt_set_active_span(0, ctx->context, ctx->server);
+}
+
+
+ngx_int_t
+ngx_http_kt_rewrite_handler(ngx_http_request_t *r)
+{
+    if (r == r->main && ngx_http_kt_ready) {
+        (void) ngx_http_kt_start(r);
+    }
+
+    return NGX_DECLINED;
+}
+
+
+ngx_int_t
+ngx_http_kt_log_handler(ngx_http_request_t *r)
+{
+    ngx_http_kt_ctx_t  *ctx;
+
+    if (r != r->main || !ngx_http_kt_ready) {
+        return NGX_OK;
+    }
+
+    /* a request refused before its location was found is traced here */
+    ctx = ngx_http_kt_start(r);
+
+    if (ctx == NULL || !ctx->traced || ctx->finished) {
+        return NGX_OK;
+    }
+
+    ctx->finished = 1;
+
+    ngx_http_kt_finish_upstreams(r, ctx);
+    ngx_http_kt_end_span(r, ctx);
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_kt_end_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
+{
+    off_t                     sent;
+    u_char                    code[NGX_INT_T_LEN];
+    kt_span                   span;
+    ngx_str_t                 value;
+    ngx_uint_t                i, status;
+    ngx_http_kt_attribute_t  *attr;
+    ngx_http_kt_loc_conf_t   *klcf;
+
+    span = ctx->server;
+
+    status = r->err_status ? r->err_status : r->headers_out.status;
+
+    if (status) {
+        (void) kt_span_set_int(span, "http.response.status_code",
+                               sizeof("http.response.status_code") - 1,
+                               status);
+    }
+
+    if (status >= 500) {
+        (void) kt_span_set_string(span, "error.type",
+                                  sizeof("error.type") - 1, (char *) code,
+                                  ngx_sprintf(code, "%ui", status) - code);
+        (void) kt_span_set_status(span, KT_STATUS_ERROR, NULL, 0);
+    }
+
+    if (r->headers_in.content_length_n >= 0) {
+        (void) kt_span_set_int(span, "http.request.body.size",
+                               sizeof("http.request.body.size") - 1,
+                               r->headers_in.content_length_n);
+    }
+
+    sent = r->connection->sent - r->header_size;
+
+    (void) kt_span_set_int(span, "http.response.body.size",
+                           sizeof("http.response.body.size") - 1,
+                           sent > 0 ? sent : 0);
+
+    klcf = ngx_http_get_module_loc_conf(r, ngx_http_kt_module);
+
+    if (klcf->attributes) {
+        attr = klcf->attributes->elts;
+
+        for (i = 0; i < klcf->attributes->nelts; i++) {
+            if (ngx_http_complex_value(r, &attr[i].value, &value) != NGX_OK) {
+                continue;
+            }
+
+            (void) kt_span_set_string(span, (char *) attr[i].name.data,
+                                      attr[i].name.len, (char *) value.data,
+                                      value.len);
+        }
+    }
+
+    (void) kt_span_finish(span, 0);
+}
+
+
+static void
+ngx_http_kt_string(kt_attribute *a, char *key, ngx_str_t *value)
+{
+    a->key.ptr = key;
+    a->key.len = ngx_strlen(key);
+    a->type = KT_ATTR_STRING;
+    a->value.string.ptr = (char *) value->data;
+    a->value.string.len = value->len;
+}
+
+
+static void
+ngx_http_kt_int(kt_attribute *a, char *key, int64_t value)
+{
+    a->key.ptr = key;
+    a->key.len = ngx_strlen(key);
+    a->type = KT_ATTR_INT;
+    a->value.integer = value;
+}
