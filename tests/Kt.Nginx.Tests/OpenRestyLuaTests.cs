@@ -1,0 +1,303 @@
+using System.Net.Http.Headers;
+
+namespace Kt.Tests;
+
+/// <summary>
+/// The Lua binding (require "kt.tracing") in the system's nginx with Debian's lua module:
+/// two workers, Lua handlers making nested spans, exported to a real OTLP/HTTP receiver on
+/// loopback and read by the independent decoder; with and without the kt module.
+/// </summary>
+[Collection("nginx")]
+public sealed class OpenRestyLuaTests : IAsyncLifetime
+{
+    private OtlpReceiver _receiver = null!;
+    private ReceivedSpans _spans = null!;
+    private readonly NginxServer _nginx = new(ports: 1);
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public async Task InitializeAsync()
+    {
+        _receiver = await OtlpReceiver.StartAsync();
+        _spans = new ReceivedSpans(_receiver);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        _nginx.Dispose();
+        await _receiver.DisposeAsync();
+    }
+
+    private static string Repository => OtlpDecoder.RepositoryRoot();
+
+    private static string Library => Path.Combine(Repository, "artifacts", "native", "libkt.so");
+
+    /// <summary>nginx with the lua module, and the kt module when asked; the Lua binding on the package path.</summary>
+    private void Start(string server, bool ktModule = false, string http = "", string initWorker = "", string init = "")
+    {
+        _nginx.Modules.Clear();
+        _nginx.Modules.AddRange(NginxServer.LuaModules);
+        if (ktModule)
+            _nginx.Modules.Add(NginxServer.ModulePath);
+        _nginx.MainDirectives = $"env KT_LIBRARY={Library};";
+        string exporter = ktModule
+            ? $$"""
+                kt_exporter { endpoint {{_receiver.Endpoint}}; interval 50ms; }
+                kt_service_name kt-openresty;
+                kt_trace on;
+                """
+            : "";
+        _nginx.WriteConfig($$"""
+            lua_package_path "{{Repository}}/bindings/lua/?.lua;;";
+            {{exporter}}
+            init_by_lua_block {
+                {{init}}
+            }
+            init_worker_by_lua_block {
+                local tracing = require "kt.tracing"
+                assert(tracing.init { endpoint = "{{_receiver.Endpoint}}", service_name = "kt-openresty", schedule_delay_ms = 50 })
+                {{initWorker}}
+            }
+            exit_worker_by_lua_block { require("kt.tracing").shutdown(10000) }
+            {{http}}
+            server {
+                listen 127.0.0.1:{{_nginx.Ports[0]}} reuseport;
+                {{server}}
+            }
+            """);
+        _nginx.Start();
+    }
+
+    private const string NestedHandler = """
+        location /lua {
+            content_by_lua_block {
+                local tracing = require "kt.tracing"
+                local db = tracing.new("db-tracer")
+                local root = tracing:start_span("handle " .. ngx.var.uri, { span_kind = tracing.SPAN_KIND.SERVER })
+                tracing.set_active_span(root)
+                root:set_attribute("worker.pid", ngx.worker.pid())
+                local lookup = tracing:start_span("lookup")
+                lookup:add_event("cache.miss", { ["cache.key"] = ngx.var.uri })
+                tracing.set_active_span(lookup)
+                local query = db:start_span("SELECT items", { parent = tracing.active_span(), span_kind = tracing.SPAN_KIND.CLIENT })
+                query:set_attribute("db.system", "postgresql")
+                if ngx.var.arg_fail then
+                    query:record_error("connection refused")
+                    query:set_status(tracing.SPAN_STATUS.ERROR)
+                end
+                query:finish()
+                lookup:finish()
+                ngx.say(tostring(tracing.active_span() == root))
+                root:finish()
+            }
+            log_by_lua_block { require("kt.tracing").end_request() }
+        }
+        """;
+
+    private async Task<string> Get(string path, string? traceparent = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, _nginx.Url(path));
+        request.Headers.ConnectionClose = true; // a new connection each time, so both workers serve
+        if (traceparent is not null)
+            request.Headers.TryAddWithoutValidation("traceparent", traceparent);
+        using var response = await _http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {body}\n{_nginx.ErrorLog}");
+        return body;
+    }
+
+    [Fact]
+    public async Task Nested_Lua_spans_from_two_workers_arrive_as_trees()
+    {
+        Start(NestedHandler);
+        const int n = 40;
+        for (int i = 0; i < n; i++)
+            Assert.Equal("true\n", await Get($"/lua/{i}" + (i % 4 == 0 ? "?fail=1" : "")));
+
+        var spans = _spans.WaitForCount(3 * n);
+        var roots = spans.Where(s => s.Name.StartsWith("handle /lua/")).ToList();
+        Assert.Equal(n, roots.Count);
+        Assert.True(roots.Select(r => r.Int("worker.pid")).Distinct().Count() >= 2, "both workers served and exported");
+        foreach (var root in roots)
+        {
+            Assert.Null(root.ParentSpanId);
+            Assert.Equal(DecodedSpan.Server, root.Kind);
+            Assert.Equal("kt-openresty", root.ServiceName);
+            var lookup = Assert.Single(spans, s => s.ParentSpanId == root.SpanId);
+            Assert.Equal("lookup", lookup.Name);
+            Assert.Equal(root.TraceId, lookup.TraceId);
+            var query = Assert.Single(spans, s => s.ParentSpanId == lookup.SpanId);
+            Assert.Equal("SELECT items", query.Name);
+            Assert.Equal(DecodedSpan.Client, query.Kind);
+            Assert.Equal("postgresql", query.String("db.system"));
+            bool failed = root.Name.EndsWith("/0") || int.Parse(root.Name["handle /lua/".Length..]) % 4 == 0;
+            Assert.Equal(failed ? 2 : 0, query.StatusCode);
+        }
+        _nginx.AssertNoCrash();
+    }
+
+    [Fact]
+    public async Task The_seed_examples_run_as_written_in_a_request()
+    {
+        Start("""
+            location /seed {
+                content_by_lua_block {
+                    local kong = { tracing = require "kt.tracing" }
+                    local tracer = kong.tracing.new("custom-tracer")
+                    tracer = kong.tracing
+                    local span = tracer:start_span("my-span", {
+                      start_time_ns = ngx.now() * 1e9, -- override the start time
+                      span_kind = 2,
+                      should_sample = true, -- by setting it to `true` to ignore the sampling decision
+                    })
+                    tracer.set_active_span(span)
+                    local active_span = tracer.active_span() -- returns the active span
+                    local global_tracer = kong.tracing
+                    local custom = kong.tracing.new("custom-tracer")
+                    local root_span = global_tracer.active_span()
+                    local child = custom.start_span("my-child", {
+                      parent = root_span
+                    })
+                    child:set_attribute("key", "value")
+                    child:add_event("my-event", {
+                      ["key"] = "value",
+                    })
+                    child:record_error("my-error-message")
+                    child:set_status(2)
+                    child:finish()
+                    local released = kong.tracing:start_span("released")
+                    released:release()
+                    span:finish()
+                    ngx.say(tostring(active_span == span))
+                }
+            }
+            """);
+        Assert.Equal("true\n", await Get("/seed"));
+        var spans = _spans.WaitForCount(2);
+        var mySpan = Assert.Single(spans, s => s.Name == "my-span");
+        var child = Assert.Single(spans, s => s.Name == "my-child");
+        Assert.Equal(mySpan.SpanId, child.ParentSpanId);
+        Assert.Equal("value", child.String("key"));
+        Assert.Equal(2, child.StatusCode);
+        Assert.Equal(2, mySpan.Kind);
+        Assert.DoesNotContain(spans, s => s.Name == "released");
+    }
+
+    [Fact]
+    public async Task The_master_never_starts_the_engine()
+    {
+        // init_by_lua* runs in the master: requiring the binding, making tracers and starting
+        // spans there must not call into libkt.so, and tracing.init must refuse.
+        Start("""
+            location /master { content_by_lua_block { ngx.say(package.loaded["kt.master"]) } }
+            """,
+            init: """
+                local tracing = require "kt.tracing"
+                local tracer = tracing.new("made-in-master")
+                local span = tracer:start_span("in the master")
+                span:set_attribute("k", "v")
+                span:finish()
+                local ok, err = tracing.init {}
+                package.loaded["kt.master"] = tostring(tostring(span) == "kt span 0" and not ok and err:find("init_worker_by_lua", 1, true) ~= nil)
+            """,
+            initWorker: """
+                local tracer = require("kt.tracing").new("made-in-master")
+                tracer:start_span("worker span"):finish()
+            """);
+        Assert.Equal("true\n", await Get("/master"));
+        Assert.Equal(1, NginxServer.Threads(_nginx.MasterPid));
+        foreach (var worker in _nginx.WorkerPids())
+            Assert.True(NginxServer.Threads(worker) > 1, "a worker runs the engine's threads");
+        _spans.WaitForCount(2, s => s.Name == "worker span");
+    }
+
+    [Fact]
+    public async Task Spans_a_request_still_holds_are_released_when_it_ends()
+    {
+        Start("""
+            location /leak {
+                content_by_lua_block {
+                    local tracing = require "kt.tracing"
+                    tracing:start_span("forgotten")
+                    tracing:start_span("forgotten too")
+                    ngx.say("ok")
+                }
+                log_by_lua_block { require("kt.tracing").end_request() }
+            }
+            location /slots {
+                content_by_lua_block {
+                    local c = require("kt.tracing").counters()
+                    ngx.say(ngx.worker.pid(), " ", c.slots_in_use, " ", c.spans_released)
+                }
+            }
+            """);
+        for (int i = 0; i < 20; i++)
+            await Get("/leak");
+        // Each worker answers for itself; ask until both have: none holds a slot, and between
+        // them they released the 40 spans the handlers forgot.
+        var released = new Dictionary<int, long>();
+        for (int i = 0; i < 100 && released.Count < 2; i++)
+        {
+            var parts = (await Get("/slots")).Trim().Split(' ');
+            Assert.Equal("0", parts[1]);
+            released[int.Parse(parts[0])] = long.Parse(parts[2]);
+        }
+        Assert.Equal(2, released.Count);
+        Assert.Equal(40, released.Values.Sum());
+    }
+
+    [Fact]
+    public async Task With_the_kt_module_Lua_spans_join_the_modules_server_span()
+    {
+        Start("""
+            location /joined {
+                content_by_lua_block {
+                    local tracing = require "kt.tracing"
+                    local server = tracing.active_span()
+                    server:set_attribute("lua.added", "yes")
+                    local child = tracing:start_span("lua child")
+                    child:finish()
+                    tracing:start_span("left open") -- the module releases it with the request
+                    ngx.say(tostring(tracing.get_root_span() == server))
+                }
+            }
+            location /slots { content_by_lua_block { ngx.say(require("kt.tracing").counters().slots_in_use) } }
+            """, ktModule: true);
+        const string traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        Assert.Equal("true\n", await Get("/joined", traceparent));
+        var spans = _spans.WaitFor(s => s.Any(x => x.Name == "lua child") && s.Any(x => x.Kind == DecodedSpan.Server && x.String("url.path") == "/joined"));
+        var server = Assert.Single(spans, s => s.Kind == DecodedSpan.Server && s.String("url.path") == "/joined");
+        var child = Assert.Single(spans, s => s.Name == "lua child");
+        Assert.Equal("0af7651916cd43dd8448eb211c80319c", server.TraceId);
+        Assert.Equal("b7ad6b7169203331", server.ParentSpanId);
+        Assert.Equal("yes", server.String("lua.added"));
+        Assert.Equal(server.SpanId, child.ParentSpanId);
+        Assert.Equal(server.TraceId, child.TraceId);
+        Assert.DoesNotContain(spans, s => s.Name == "left open");
+        for (int i = 0; i < 10; i++)
+            Assert.Equal("1\n", await Get("/slots")); // only /slots' own server span is open
+    }
+
+    [Fact]
+    public async Task Reload_and_quit_under_load_lose_no_finished_span_and_crash_no_worker()
+    {
+        Start(NestedHandler);
+        var load = Wrk.RunAsync(_nginx.Url("/lua/load"), seconds: 6, connections: 8);
+        await Task.Delay(2000);
+        _nginx.Reload();
+        await Task.Delay(2000);
+        var result = await load;
+        _nginx.Quit();
+        Assert.True(_nginx.WaitForExit(TimeSpan.FromSeconds(60)), "nginx did not quit");
+        _nginx.AssertNoCrash();
+        Assert.True(result.Requests > 100, result.Output);
+        Assert.Equal(0, result.Non2xx3xx);
+        // Every request wrk saw completed had finished its spans; some more may have finished
+        // for requests wrk gave up on at the end.
+        var spans = _spans.WaitFor(s => s.Count(x => x.Name == "handle /lua/load") >= result.Requests, TimeSpan.FromSeconds(30), $"{result.Requests} root spans");
+        int roots = spans.Count(x => x.Name == "handle /lua/load");
+        Assert.InRange(roots, result.Requests, result.Requests + 8 * 2);
+        var traces = spans.Where(x => x.Name == "handle /lua/load").Select(x => x.TraceId).ToHashSet();
+        Assert.Equal(3 * roots, spans.Count(x => traces.Contains(x.TraceId)));
+    }
+}
