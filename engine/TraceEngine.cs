@@ -230,7 +230,7 @@ public sealed partial class TraceEngine : IDisposable
             thread.Counters.Started--;
             ThrowHelper.BadName();
         }
-        InheritTraceState(slot, ref s, parentSlot, parentRemote ? context : null, options.RemoteParent.IsValid);
+        InheritTraceState(slot, ref s, parentSlot, context, options.RemoteParent.IsValid);
         foreach (ref readonly var attribute in options.Attributes)
         {
             Store.SetAttribute(slot, ref s, Store.Attributes.AsSpan(slot * Store.AttributesPerSpan, Store.AttributesPerSpan),
@@ -485,6 +485,8 @@ public sealed partial class TraceEngine : IDisposable
 
     // ---- slot bookkeeping ---------------------------------------------------------------
 
+    // A context holds a tracestate only beside a remote trace, which a span without a local
+    // parent continues (as the remote parent's child, or as a root of a trace sent without a span).
     private void InheritTraceState(int slot, ref SpanSlot s, int parentSlot, TraceContext? remoteContext, bool explicitRemote)
     {
         ReadOnlySpan<byte> state = parentSlot >= 0 ? Store.Text(Store.Slots[parentSlot].TraceState)

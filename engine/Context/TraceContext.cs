@@ -7,9 +7,9 @@ namespace Kt;
 /// <summary>
 /// What one request (or one async flow) holds: the active span of each tracer namespace,
 /// every span started in it that has not ended, and the remote parent, sampling decision and
-/// tracestate taken from incoming headers. <see cref="End"/> releases what is left and makes it reusable, so a
-/// host can pool contexts and start spans without allocating. Not thread-safe: one request
-/// uses it at a time.
+/// tracestate taken from incoming headers. <see cref="End"/> releases what is left and makes it
+/// reusable, so a host can pool contexts and start spans without allocating. Not thread-safe:
+/// one request uses it at a time.
 /// </summary>
 public sealed class TraceContext
 {

@@ -123,13 +123,19 @@ public class PropagationContinuationTests
         using var t = new TestEngine();
         var tracer = t.Engine.CreateTracer("kt", new TracerOptions { SamplingRate = 0 });
         var context = new TraceContext();
-        Assert.Equal(PropagationStatus.Ok, context.Extract(PropagationFormat.Aws, Headers(["X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1"])).Status);
+        var headers = Headers([
+            "X-Amzn-Trace-Id", "Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1",
+            "traceparent", "00-5759e988bd862e3fe1be46a994272793-b7ad6b7169203331-01", "tracestate", "rojo=00f067aa0ba902b7",
+        ]);
+        Assert.Equal(PropagationStatus.Ok, context.Extract(PropagationFormat.Aws, headers).Status);
         var root = tracer.StartSpan(context, "server", default);
         Assert.True(root.IsRecording);
         root.Finish();
         var s = t.Single("server");
         Assert.Equal("5759e988bd862e3fe1be46a994272793", s.TraceId.ToString());
         Assert.False(s.ParentSpanId.IsValid);
+        Assert.False(s.ParentIsRemote);
+        Assert.Equal("rojo=00f067aa0ba902b7", s.TraceState);
     }
 
     [Fact]
