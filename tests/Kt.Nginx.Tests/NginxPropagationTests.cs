@@ -227,6 +227,48 @@ public sealed class NginxPropagationTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task AnUnsampledParent_InEveryFormat_IsFollowed_AndItsDecisionSentUpstream()
+    {
+        StartNginx();
+        const string span = "[0-9a-f]{16}", dec = "[0-9]+";
+        // (format, incoming headers, what the upstream must receive: header and pattern)
+        (string Format, string[] Headers, (string Header, string Pattern)[] Upstream)[] cases =
+        [
+            ("w3c", ["traceparent: 00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"],
+                [("traceparent", $"^00-0af7651916cd43dd8448eb211c80319c-{span}-00$")]),
+            ("b3", ["X-B3-TraceId: 463ac35c9f6413ad", "X-B3-SpanId: a2fb4a1d1a96d312", "X-B3-Sampled: 0"],
+                [("x-b3-traceid", "^463ac35c9f6413ad$"), ("x-b3-spanid", $"^{span}$"), ("x-b3-sampled", "^0$")]),
+            ("b3-single", ["b3: 80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-0"],
+                [("b3", $"^80f198ee56343ba864fe8b2a57d3eff7-{span}-0-{span}$")]),
+            ("jaeger", ["uber-trace-id: 9c0e5b0a3a3b4c2d:1a2b3c4d5e6f7081:0:0"],
+                [("uber-trace-id", $"^9c0e5b0a3a3b4c2d:{span}:{span}:00$")]),
+            ("ot", ["ot-tracer-traceid: 5b8aa5a2d2c872e8", "ot-tracer-spanid: 6f2c2d1e0a7b3c4d", "ot-tracer-sampled: false"],
+                [("ot-tracer-traceid", "^5b8aa5a2d2c872e8$"), ("ot-tracer-sampled", "^false$")]),
+            ("datadog", ["x-datadog-trace-id: 1234567890123456789", "x-datadog-parent-id: 9876543210987654321", "x-datadog-sampling-priority: 0"],
+                [("x-datadog-trace-id", "^1234567890123456789$"), ("x-datadog-parent-id", $"^{dec}$"), ("x-datadog-sampling-priority", "^0$")]),
+            ("aws", ["X-Amzn-Trace-Id: Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0"],
+                [("x-amzn-trace-id", $"^Root=1-5759e988-bd862e3fe1be46a994272793;Parent={span};Sampled=0$")]),
+            ("gcp", ["X-Cloud-Trace-Context: 105445aa7843bc8bf206b12000100000/1;o=0"],
+                [("x-cloud-trace-context", $"^105445aa7843bc8bf206b12000100000/{dec};o=0$")]),
+        ];
+        foreach (var (format, headers, expected) in cases)
+        {
+            var (upstream, _) = await Get($"/{format}/unsampled", headers);
+            foreach (var (header, pattern) in expected)
+                Assert.Matches(pattern, upstream[header]);
+        }
+        await Get("/w3c/sampled");   // the control: a sampled request is exported
+
+        _nginx.Quit();
+        Assert.True(_nginx.WaitForExit(TimeSpan.FromSeconds(30)), "nginx did not exit after quit");
+        var spans = _spans.Read();
+        Assert.Contains(spans, s => IsFront(s) && s.String("url.path") == "/w3c/sampled");
+        Assert.DoesNotContain(spans, s => s.String("url.path")?.EndsWith("/unsampled") == true);
+        Assert.Equal(1, spans.Count(s => s.Kind == DecodedSpan.Client));
+        _nginx.AssertNoCrash();
+    }
+
     /// <summary>(format, malformed headers, the header the log must name, the trace id they carry).</summary>
     public static TheoryData<string, string[], string, string> Malformed => new()
     {
