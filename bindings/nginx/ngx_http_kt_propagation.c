@@ -277,8 +277,9 @@ ngx_http_kt_extract(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx,
 static ngx_str_t *
 ngx_http_kt_read_by(ngx_str_t *key, int *format, ngx_uint_t n)
 {
-    ngx_str_t   *name;
-    ngx_uint_t   i;
+    ngx_str_t             *name;
+    ngx_uint_t             i;
+    ngx_http_kt_format_t  *f;
 
     name = ngx_http_kt_header_name(key, ngx_http_kt_w3c_headers);
     if (name) {
@@ -286,9 +287,9 @@ ngx_http_kt_read_by(ngx_str_t *key, int *format, ngx_uint_t n)
     }
 
     for (i = 0; i < n; i++) {
-        name = ngx_http_kt_header_name(key,
-                                       ngx_http_kt_formats[format[i] - 1]
-                                       .headers);
+        f = &ngx_http_kt_formats[format[i] - 1];
+
+        name = ngx_http_kt_header_name(key, f->headers);
         if (name) {
             return name;
         }

@@ -2,9 +2,10 @@
 /*
  * The SERVER span of a request: decided and started once the location is
  * known (rewrite phase), timed from the request's first byte, named by
- * kt_span_name and finished in the log phase. Its state lives in a pool cleanup of the main request, which
- * internal redirects (they wipe r->ctx) and subrequests (they share the
- * pool) both reach, and which ends the kt context after every log handler.
+ * kt_span_name and finished in the log phase. Its state lives in a pool
+ * cleanup of the main request, which internal redirects (they wipe r->ctx)
+ * and subrequests (they share the pool) both reach, and which ends the kt
+ * context after every log handler.
  */
 
 
@@ -405,6 +406,7 @@ ngx_http_kt_end_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
 {
     int                       rc;
     off_t                     sent;
+    static time_t             logged;
     u_char                    code[NGX_INT_T_LEN];
     kt_span                   span;
     ngx_str_t                 value;
@@ -443,20 +445,25 @@ ngx_http_kt_end_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
 
     klcf = ngx_http_get_module_loc_conf(r, ngx_http_kt_module);
 
-    /* now, so that values set later in the request ($status, set, ...) count */
-    if (klcf->span_name
+    /*
+     * Evaluated now, so that values set later in the request ($status, set,
+     * $upstream_*) count; an unsampled span would record none of them.
+     */
+
+    if (ctx->sampled && klcf->span_name
         && ngx_http_complex_value(r, klcf->span_name, &value) == NGX_OK)
     {
         rc = kt_span_update_name(span, (char *) value.data, value.len);
 
-        if (rc != KT_OK) {
+        if (rc != KT_OK && logged != ngx_time()) {
+            logged = ngx_time();
             ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
                           "kt: kt_span_update_name: %s: %s", kt_errstr(rc),
                           kt_last_error());
         }
     }
 
-    if (klcf->attributes) {
+    if (ctx->sampled && klcf->attributes) {
         attr = klcf->attributes->elts;
 
         for (i = 0; i < klcf->attributes->nelts; i++) {
