@@ -724,7 +724,7 @@ ngx_http_kt_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_kt_loc_conf_t *prev = parent;
     ngx_http_kt_loc_conf_t *conf = child;
 
-    ngx_uint_t  *format;
+    int  *format;
 
     ngx_conf_merge_ptr_value(conf->trace, prev->trace, NULL);
     ngx_conf_merge_uint_value(conf->trace_context, prev->trace_context, 0);
@@ -734,7 +734,7 @@ ngx_http_kt_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     if (conf->formats == NGX_CONF_UNSET_PTR) {
 
         if (prev->formats == NGX_CONF_UNSET_PTR) {
-            prev->formats = ngx_array_create(cf->pool, 1, sizeof(ngx_uint_t));
+            prev->formats = ngx_array_create(cf->pool, 1, sizeof(int));
             if (prev->formats == NULL) {
                 return NGX_CONF_ERROR;
             }
@@ -744,7 +744,7 @@ ngx_http_kt_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
                 return NGX_CONF_ERROR;
             }
 
-            *format = NGX_HTTP_KT_FORMAT_W3C;
+            *format = KT_FORMAT_W3C;
         }
 
         conf->formats = prev->formats;

@@ -19,20 +19,6 @@
 #define NGX_HTTP_KT_EXTRACT         0x01
 #define NGX_HTTP_KT_INJECT          0x02
 
-/*
- * Propagation formats, numbered as kt.h's KT_FORMAT_* will number them.
- */
-#define NGX_HTTP_KT_FORMAT_W3C        1
-#define NGX_HTTP_KT_FORMAT_B3         2
-#define NGX_HTTP_KT_FORMAT_B3_SINGLE  3
-#define NGX_HTTP_KT_FORMAT_JAEGER     4
-#define NGX_HTTP_KT_FORMAT_OT         5
-#define NGX_HTTP_KT_FORMAT_DATADOG    6
-#define NGX_HTTP_KT_FORMAT_AWS        7
-#define NGX_HTTP_KT_FORMAT_GCP        8
-
-#define NGX_HTTP_KT_MAX_FORMATS       8
-
 #define NGX_HTTP_KT_TRACEPARENT_LEN   55
 
 
@@ -61,7 +47,7 @@ typedef struct {
 typedef struct {
     ngx_http_complex_value_t   *trace;        /* NULL: off */
     ngx_uint_t                  trace_context;
-    ngx_array_t                *formats;      /* ngx_uint_t: NGX_HTTP_KT_FORMAT_* */
+    ngx_array_t                *formats;      /* int: KT_FORMAT_*, in order */
     ngx_http_complex_value_t   *span_name;
     ngx_array_t                *attributes;   /* ngx_http_kt_attribute_t */
 } ngx_http_kt_loc_conf_t;
@@ -95,6 +81,7 @@ typedef struct {
     unsigned                    decided:1;
     unsigned                    traced:1;
     unsigned                    sampled:1;
+    unsigned                    extracted:1;  /* a format decided */
     unsigned                    has_parent:1;
     unsigned                    parent_sampled:1;
     unsigned                    finished:1;
@@ -131,6 +118,7 @@ char *ngx_http_kt_set_propagation(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 ngx_int_t ngx_http_kt_extract(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx,
     ngx_http_kt_loc_conf_t *klcf);
+void ngx_http_kt_remote_parent(ngx_http_kt_ctx_t *ctx);
 ngx_int_t ngx_http_kt_inject(ngx_http_request_t *r,
     ngx_http_kt_loc_conf_t *klcf, kt_span span);
 

@@ -2,48 +2,108 @@
 /*
  * Trace context on the wire: the formats kt_propagation names, reading the
  * incoming context and writing the outgoing one into the request headers an
- * upstream module sends on.
+ * upstream module sends on. The parsing and writing are libkt's
+ * (kt_context_extract_headers, kt_span_inject_headers).
  *
  * The format names and numbers are kt's (kt_format_from_name), kept here so
- * that "nginx -t" checks them without calling into libkt. Only W3C trace
- * context is in libkt today (kt_context_extract, kt_span_inject); the others
- * are refused at configuration until kt_context_extract_headers and
- * kt_span_inject_headers are there.
+ * that "nginx -t" checks them without calling into libkt, with the headers
+ * each format reads: extraction hands libkt only those, and injection
+ * replaces them all, so that an upstream gets this request's context and
+ * nothing left over from the caller's.
  */
 
 
 #include "ngx_http_kt_module.h"
 
 
+/* every format's headers together: each is passed once to libkt */
+#define NGX_HTTP_KT_MAX_NAMES  18
+
+
 typedef struct {
     ngx_str_t    name;
-    ngx_uint_t   format;
-    ngx_uint_t   available;
+    int          format;
+    ngx_str_t   *headers;     /* lower case, as kt writes them */
 } ngx_http_kt_format_t;
 
 
-static ngx_table_elt_t *ngx_http_kt_find_header(ngx_list_t *headers,
-    ngx_str_t *name);
-static ngx_int_t ngx_http_kt_set_header(ngx_http_request_t *r,
-    ngx_str_t *name, ngx_str_t *value);
-static ngx_int_t ngx_http_kt_own_headers(ngx_http_request_t *r);
+static ngx_str_t *ngx_http_kt_header_name(ngx_str_t *key,
+    ngx_str_t *names);
+static ngx_str_t *ngx_http_kt_read_by(ngx_str_t *key, int *format,
+    ngx_uint_t n);
+static ngx_int_t ngx_http_kt_write_format(ngx_http_request_t *r,
+    ngx_http_kt_format_t *f, kt_header *out, size_t n);
+static ngx_int_t ngx_http_kt_copy_headers(ngx_http_request_t *r,
+    ngx_uint_t skip_removed);
 
 
-static ngx_http_kt_format_t  ngx_http_kt_formats[] = {
-    { ngx_string("w3c"), NGX_HTTP_KT_FORMAT_W3C, 1 },
-    { ngx_string("b3"), NGX_HTTP_KT_FORMAT_B3, 0 },
-    { ngx_string("b3-single"), NGX_HTTP_KT_FORMAT_B3_SINGLE, 0 },
-    { ngx_string("jaeger"), NGX_HTTP_KT_FORMAT_JAEGER, 0 },
-    { ngx_string("ot"), NGX_HTTP_KT_FORMAT_OT, 0 },
-    { ngx_string("datadog"), NGX_HTTP_KT_FORMAT_DATADOG, 0 },
-    { ngx_string("aws"), NGX_HTTP_KT_FORMAT_AWS, 0 },
-    { ngx_string("gcp"), NGX_HTTP_KT_FORMAT_GCP, 0 },
-    { ngx_null_string, 0, 0 }
+static ngx_str_t  ngx_http_kt_w3c_headers[] = {
+    ngx_string("traceparent"),
+    ngx_string("tracestate"),
+    ngx_null_string
+};
+
+static ngx_str_t  ngx_http_kt_b3_headers[] = {
+    ngx_string("x-b3-traceid"),
+    ngx_string("x-b3-spanid"),
+    ngx_string("x-b3-parentspanid"),
+    ngx_string("x-b3-sampled"),
+    ngx_string("x-b3-flags"),
+    ngx_null_string
+};
+
+static ngx_str_t  ngx_http_kt_b3_single_headers[] = {
+    ngx_string("b3"),
+    ngx_null_string
+};
+
+static ngx_str_t  ngx_http_kt_jaeger_headers[] = {
+    ngx_string("uber-trace-id"),
+    ngx_null_string
+};
+
+static ngx_str_t  ngx_http_kt_ot_headers[] = {
+    ngx_string("ot-tracer-traceid"),
+    ngx_string("ot-tracer-spanid"),
+    ngx_string("ot-tracer-sampled"),
+    ngx_null_string
+};
+
+static ngx_str_t  ngx_http_kt_datadog_headers[] = {
+    ngx_string("x-datadog-trace-id"),
+    ngx_string("x-datadog-parent-id"),
+    ngx_string("x-datadog-sampling-priority"),
+    ngx_string("x-datadog-tags"),
+    ngx_null_string
+};
+
+static ngx_str_t  ngx_http_kt_aws_headers[] = {
+    ngx_string("x-amzn-trace-id"),
+    ngx_null_string
+};
+
+static ngx_str_t  ngx_http_kt_gcp_headers[] = {
+    ngx_string("x-cloud-trace-context"),
+    ngx_null_string
 };
 
 
-static ngx_str_t  ngx_http_kt_traceparent = ngx_string("traceparent");
-static ngx_str_t  ngx_http_kt_tracestate = ngx_string("tracestate");
+/* in KT_FORMAT_* order: ngx_http_kt_formats[format - 1] */
+static ngx_http_kt_format_t  ngx_http_kt_formats[] = {
+    { ngx_string("w3c"), KT_FORMAT_W3C, ngx_http_kt_w3c_headers },
+    { ngx_string("b3"), KT_FORMAT_B3, ngx_http_kt_b3_headers },
+    { ngx_string("b3-single"), KT_FORMAT_B3_SINGLE,
+      ngx_http_kt_b3_single_headers },
+    { ngx_string("jaeger"), KT_FORMAT_JAEGER, ngx_http_kt_jaeger_headers },
+    { ngx_string("ot"), KT_FORMAT_OT, ngx_http_kt_ot_headers },
+    { ngx_string("datadog"), KT_FORMAT_DATADOG, ngx_http_kt_datadog_headers },
+    { ngx_string("aws"), KT_FORMAT_AWS, ngx_http_kt_aws_headers },
+    { ngx_string("gcp"), KT_FORMAT_GCP, ngx_http_kt_gcp_headers },
+    { ngx_null_string, 0, NULL }
+};
+
+
+static ngx_str_t  ngx_http_kt_parent_span_id = ngx_string("x-b3-parentspanid");
 
 
 char *
@@ -51,8 +111,9 @@ ngx_http_kt_set_propagation(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     char  *p = conf;
 
+    int                    *format;
     ngx_str_t              *value;
-    ngx_uint_t              i, j, *format;
+    ngx_uint_t              i, j;
     ngx_array_t           **formats;
     ngx_http_kt_format_t   *f;
 
@@ -62,8 +123,7 @@ ngx_http_kt_set_propagation(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return "is duplicate";
     }
 
-    *formats = ngx_array_create(cf->pool, cf->args->nelts - 1,
-                                sizeof(ngx_uint_t));
+    *formats = ngx_array_create(cf->pool, cf->args->nelts - 1, sizeof(int));
     if (*formats == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -72,9 +132,10 @@ ngx_http_kt_set_propagation(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     for (i = 1; i < cf->args->nelts; i++) {
 
+        /* any ASCII case, as kt_format_from_name takes it */
         for (f = ngx_http_kt_formats; f->name.len; f++) {
             if (f->name.len == value[i].len
-                && ngx_strncmp(f->name.data, value[i].data, value[i].len)
+                && ngx_strncasecmp(f->name.data, value[i].data, value[i].len)
                    == 0)
             {
                 break;
@@ -86,13 +147,6 @@ ngx_http_kt_set_propagation(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
                                "unknown kt_propagation format \"%V\" "
                                "(w3c, b3, b3-single, jaeger, ot, datadog, "
                                "aws or gcp)", &value[i]);
-            return NGX_CONF_ERROR;
-        }
-
-        if (!f->available) {
-            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                               "kt_propagation format \"%V\" is not in this "
-                               "libkt yet; w3c is", &value[i]);
             return NGX_CONF_ERROR;
         }
 
@@ -120,134 +174,28 @@ ngx_http_kt_set_propagation(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
 
 /*
- * Takes the remote parent from the first format whose headers are valid. An
- * invalid context is ignored: the request starts a new trace.
+ * Takes the remote parent from the first listed format whose headers are
+ * present. Malformed headers of that format leave no parent: the request
+ * starts a new trace. Only the headers the formats read go to libkt, and
+ * none at all when the request has none of them.
  */
 
 ngx_int_t
 ngx_http_kt_extract(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx,
     ngx_http_kt_loc_conf_t *klcf)
 {
-    u_char           *p;
-    ngx_str_t         state;
-    ngx_uint_t        i, j, *format;
-    ngx_table_elt_t  *parent, *h;
-
-    format = klcf->formats->elts;
-
-    for (i = 0; i < klcf->formats->nelts; i++) {
-
-        if (format[i] != NGX_HTTP_KT_FORMAT_W3C) {
-            continue;
-        }
-
-        parent = ngx_http_kt_find_header(&r->headers_in.headers,
-                                         &ngx_http_kt_traceparent);
-        if (parent == NULL) {
-            continue;
-        }
-
-        h = ngx_http_kt_find_header(&r->headers_in.headers,
-                                    &ngx_http_kt_tracestate);
-        if (h) {
-            state = h->value;
-
-        } else {
-            ngx_str_null(&state);
-        }
-
-        if (kt_context_extract(ctx->context, (char *) parent->value.data,
-                               parent->value.len, (char *) state.data,
-                               state.len)
-            != KT_OK)
-        {
-            ngx_log_debug1(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
-                           "kt: traceparent ignored: %s", kt_last_error());
-            continue;
-        }
-
-        /* version-trace_id-parent_id-flags, checked by kt */
-        p = parent->value.data;
-
-        for (j = 0; j < 8; j++) {
-            ctx->parent_id[j] = (u_char) ngx_hextoi(p + 36 + 2 * j, 2);
-        }
-
-        ctx->has_parent = 1;
-        ctx->parent_sampled = (ngx_hextoi(p + 53, 2) & 1) ? 1 : 0;
-
-        return NGX_OK;
-    }
-
-    return NGX_DECLINED;
-}
-
-
-ngx_int_t
-ngx_http_kt_inject(ngx_http_request_t *r, ngx_http_kt_loc_conf_t *klcf,
-    kt_span span)
-{
-    u_char      *p;
-    size_t       n;
-    ngx_str_t    value;
-    ngx_uint_t   i, *format;
-
-    format = klcf->formats->elts;
-
-    for (i = 0; i < klcf->formats->nelts; i++) {
-
-        if (format[i] != NGX_HTTP_KT_FORMAT_W3C) {
-            continue;
-        }
-
-        p = ngx_pnalloc(r->pool, NGX_HTTP_KT_TRACEPARENT_LEN + 512);
-        if (p == NULL) {
-            return NGX_ERROR;
-        }
-
-        if (kt_span_inject(span, (char *) p, NGX_HTTP_KT_TRACEPARENT_LEN, &n)
-            != KT_OK)
-        {
-            return NGX_OK;
-        }
-
-        value.data = p;
-        value.len = n;
-
-        if (ngx_http_kt_set_header(r, &ngx_http_kt_traceparent, &value)
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-
-        p += n;
-
-        if (kt_span_tracestate(span, (char *) p, 512, &n) != KT_OK) {
-            n = 0;
-        }
-
-        value.data = p;
-        value.len = n;
-
-        if (ngx_http_kt_set_header(r, &ngx_http_kt_tracestate, &value)
-            != NGX_OK)
-        {
-            return NGX_ERROR;
-        }
-    }
-
-    return NGX_OK;
-}
-
-
-static ngx_table_elt_t *
-ngx_http_kt_find_header(ngx_list_t *headers, ngx_str_t *name)
-{
-    ngx_uint_t        i;
+    int               rc, used, *format;
+    size_t            n;
+    ngx_str_t        *name;
+    ngx_uint_t        i, j;
+    kt_header         headers[NGX_HTTP_KT_MAX_NAMES];
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
 
-    part = &headers->part;
+    format = klcf->formats->elts;
+    n = 0;
+
+    part = &r->headers_in.headers.part;
     h = part->elts;
 
     for (i = 0; /* void */ ; i++) {
@@ -262,12 +210,88 @@ ngx_http_kt_find_header(ngx_list_t *headers, ngx_str_t *name)
             i = 0;
         }
 
-        if (h[i].hash == 0 || h[i].key.len != name->len) {
+        if (h[i].hash == 0) {
             continue;
         }
 
-        if (ngx_strncasecmp(h[i].key.data, name->data, name->len) == 0) {
-            return &h[i];
+        name = ngx_http_kt_read_by(&h[i].key, format, klcf->formats->nelts);
+        if (name == NULL) {
+            continue;
+        }
+
+        /* of a repeated name, the first counts */
+        for (j = 0; j < n; j++) {
+            if (headers[j].name.ptr == (char *) name->data) {
+                break;
+            }
+        }
+
+        if (j < n || n == NGX_HTTP_KT_MAX_NAMES) {
+            continue;
+        }
+
+        headers[n].name.ptr = (char *) name->data;
+        headers[n].name.len = name->len;
+        headers[n].value.ptr = (char *) h[i].value.data;
+        headers[n].value.len = h[i].value.len;
+        n++;
+    }
+
+    if (n == 0) {
+        return NGX_DECLINED;
+    }
+
+    rc = kt_context_extract_headers(ctx->context, format,
+                                    klcf->formats->nelts, headers, n, &used);
+
+    if (rc == KT_E_INVALID_ARGUMENT) {
+        /* a client's error, logged as nginx logs those */
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "kt: trace context ignored: %s", kt_last_error());
+        return NGX_DECLINED;
+    }
+
+    if (rc != KT_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "kt: kt_context_extract_headers: %s: %s",
+                      kt_errstr(rc), kt_last_error());
+        return NGX_ERROR;
+    }
+
+    if (used == 0) {
+        return NGX_DECLINED;
+    }
+
+    ctx->extracted = 1;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The request header's name as a listed format reads it, NULL if none does.
+ * W3C's are read whatever the formats: libkt keeps a tracestate that comes
+ * with a traceparent of the trace another format continues.
+ */
+
+static ngx_str_t *
+ngx_http_kt_read_by(ngx_str_t *key, int *format, ngx_uint_t n)
+{
+    ngx_str_t             *name;
+    ngx_uint_t             i;
+    ngx_http_kt_format_t  *f;
+
+    name = ngx_http_kt_header_name(key, ngx_http_kt_w3c_headers);
+    if (name) {
+        return name;
+    }
+
+    for (i = 0; i < n; i++) {
+        f = &ngx_http_kt_formats[format[i] - 1];
+
+        name = ngx_http_kt_header_name(key, f->headers);
+        if (name) {
+            return name;
         }
     }
 
@@ -275,23 +299,212 @@ ngx_http_kt_find_header(ngx_list_t *headers, ngx_str_t *name)
 }
 
 
-/* Sets a request header that the upstream modules will send on. */
-
-static ngx_int_t
-ngx_http_kt_set_header(ngx_http_request_t *r, ngx_str_t *name,
-    ngx_str_t *value)
+static ngx_str_t *
+ngx_http_kt_header_name(ngx_str_t *key, ngx_str_t *names)
 {
-    ngx_table_elt_t  *h;
+    for ( /* void */ ; names->len; names++) {
+        if (names->len == key->len
+            && ngx_strncasecmp(names->data, key->data, key->len) == 0)
+        {
+            return names;
+        }
+    }
 
-    if (ngx_http_kt_own_headers(r) != NGX_OK) {
+    return NULL;
+}
+
+
+/*
+ * $kt_parent_id for a continued trace. kt.h gives a span's parent span id
+ * only in the formats that carry it: the SERVER span's b3 headers name its
+ * remote parent. A parent's sampling decision is the span's, except where
+ * the format left it to the sampler.
+ */
+
+void
+ngx_http_kt_remote_parent(ngx_http_kt_ctx_t *ctx)
+{
+    u_char      buffer[KT_INJECT_MAX_BYTES], *p;
+    size_t      i, j, n;
+    ngx_int_t   byte;
+    kt_header   headers[KT_INJECT_MAX_HEADERS];
+
+    if (kt_span_inject_headers(ctx->server, KT_FORMAT_B3, (char *) buffer,
+                               sizeof(buffer), headers, KT_INJECT_MAX_HEADERS,
+                               &n)
+        != KT_OK)
+    {
+        return;
+    }
+
+    for (i = 0; i < n; i++) {
+
+        if (headers[i].name.len != ngx_http_kt_parent_span_id.len
+            || ngx_strncmp(headers[i].name.ptr,
+                           ngx_http_kt_parent_span_id.data,
+                           ngx_http_kt_parent_span_id.len)
+               != 0
+            || headers[i].value.len != 2 * sizeof(ctx->parent_id))
+        {
+            continue;
+        }
+
+        p = (u_char *) headers[i].value.ptr;
+
+        for (j = 0; j < sizeof(ctx->parent_id); j++) {
+            byte = ngx_hextoi(p + 2 * j, 2);
+            if (byte == NGX_ERROR) {
+                return;
+            }
+
+            ctx->parent_id[j] = (u_char) byte;
+        }
+
+        ctx->has_parent = 1;
+        ctx->parent_sampled = ctx->sampled;
+
+        return;
+    }
+}
+
+
+/*
+ * Writes the span's context in every listed format into the request headers
+ * the upstream modules send on.
+ */
+
+ngx_int_t
+ngx_http_kt_inject(ngx_http_request_t *r, ngx_http_kt_loc_conf_t *klcf,
+    kt_span span)
+{
+    int          rc, *format;
+    u_char       buffer[KT_INJECT_MAX_BYTES];
+    size_t       n;
+    kt_header    out[KT_INJECT_MAX_HEADERS];
+    ngx_uint_t   i;
+
+    if (ngx_http_kt_copy_headers(r, 0) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    h = ngx_http_kt_find_header(&r->headers_in.headers, name);
+    format = klcf->formats->elts;
 
-    if (h == NULL) {
-        if (value->len == 0) {
-            return NGX_OK;
+    for (i = 0; i < klcf->formats->nelts; i++) {
+
+        rc = kt_span_inject_headers(span, format[i], (char *) buffer,
+                                    sizeof(buffer), out, KT_INJECT_MAX_HEADERS,
+                                    &n);
+
+        if (rc != KT_OK) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "kt: kt_span_inject_headers: %s: %s",
+                          kt_errstr(rc), kt_last_error());
+            continue;
+        }
+
+        if (ngx_http_kt_write_format(r, &ngx_http_kt_formats[format[i] - 1],
+                                     out, n)
+            != NGX_OK)
+        {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * Replaces the format's headers with the n written: an incoming header of a
+ * written name gets the new value, the others of the format are removed.
+ */
+
+static ngx_int_t
+ngx_http_kt_write_format(ngx_http_request_t *r, ngx_http_kt_format_t *f,
+    kt_header *out, size_t n)
+{
+    u_char           *p;
+    size_t            len, k;
+    ngx_str_t         name[KT_INJECT_MAX_HEADERS];
+    ngx_str_t         value[KT_INJECT_MAX_HEADERS];
+    ngx_uint_t        i, placed, removed;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    /* out points into the caller's buffer: the headers outlive it */
+    len = 0;
+
+    for (k = 0; k < n; k++) {
+        len += out[k].name.len + out[k].value.len;
+    }
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    for (k = 0; k < n; k++) {
+        name[k].data = p;
+        name[k].len = out[k].name.len;
+        p = ngx_cpymem(p, out[k].name.ptr, out[k].name.len);
+
+        value[k].data = p;
+        value[k].len = out[k].value.len;
+        p = ngx_cpymem(p, out[k].value.ptr, out[k].value.len);
+    }
+
+    placed = 0;
+    removed = 0;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].hash == 0
+            || ngx_http_kt_header_name(&h[i].key, f->headers) == NULL)
+        {
+            continue;
+        }
+
+        for (k = 0; k < n; k++) {
+            if (!(placed & (1 << k))
+                && name[k].len == h[i].key.len
+                && ngx_strncasecmp(name[k].data, h[i].key.data, name[k].len)
+                   == 0)
+            {
+                break;
+            }
+        }
+
+        if (k < n) {
+            h[i].value = value[k];
+            placed |= 1 << k;
+            continue;
+        }
+
+        h[i].hash = 0;
+        removed = 1;
+    }
+
+    if (removed && ngx_http_kt_copy_headers(r, 1) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    for (k = 0; k < n; k++) {
+
+        if (placed & (1 << k)) {
+            continue;
         }
 
         h = ngx_list_push(&r->headers_in.headers);
@@ -299,38 +512,44 @@ ngx_http_kt_set_header(ngx_http_request_t *r, ngx_str_t *name,
             return NGX_ERROR;
         }
 
-        h->hash = ngx_hash_key(name->data, name->len);
-        h->key = *name;
-        h->lowcase_key = name->data;
+        h->hash = ngx_hash_key(name[k].data, name[k].len);
+        h->key = name[k];
+        h->lowcase_key = name[k].data;
+        h->value = value[k];
+#if (nginx_version >= 1023000)
+        h->next = NULL;
+#endif
     }
-
-    h->value = *value;
 
     return NGX_OK;
 }
 
 
 /*
- * A subrequest starts with a copy of its parent's header list that shares
- * the parent's elements: copy them before changing any.
+ * Makes the request's header list its own, without the headers removed
+ * (hash 0) when skip_removed is set. A subrequest starts with a copy of its
+ * parent's list that shares the parent's elements: they are copied before
+ * any is changed. The old elements stay in the pool, so the pointers in
+ * r->headers_in (host, user_agent, ...) still read what they read.
  */
 
 static ngx_int_t
-ngx_http_kt_own_headers(ngx_http_request_t *r)
+ngx_http_kt_copy_headers(ngx_http_request_t *r, ngx_uint_t skip_removed)
 {
     ngx_uint_t        i;
-    ngx_list_t        shared;
+    ngx_list_t        old;
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h, *copy;
 
-    if (r->parent == NULL
-        || r->headers_in.headers.part.elts
-           != r->parent->headers_in.headers.part.elts)
+    if (!skip_removed
+        && (r->parent == NULL
+            || r->headers_in.headers.part.elts
+               != r->parent->headers_in.headers.part.elts))
     {
         return NGX_OK;
     }
 
-    shared = r->headers_in.headers;
+    old = r->headers_in.headers;
 
     if (ngx_list_init(&r->headers_in.headers, r->pool, 20,
                       sizeof(ngx_table_elt_t))
@@ -339,7 +558,7 @@ ngx_http_kt_own_headers(ngx_http_request_t *r)
         return NGX_ERROR;
     }
 
-    part = &shared.part;
+    part = &old.part;
     h = part->elts;
 
     for (i = 0; /* void */ ; i++) {
@@ -352,6 +571,10 @@ ngx_http_kt_own_headers(ngx_http_request_t *r)
             part = part->next;
             h = part->elts;
             i = 0;
+        }
+
+        if (skip_removed && h[i].hash == 0) {
+            continue;
         }
 
         copy = ngx_list_push(&r->headers_in.headers);

@@ -1,10 +1,11 @@
 
 /*
  * The SERVER span of a request: decided and started once the location is
- * known (rewrite phase), timed from the request's first byte, finished in the
- * log phase. Its state lives in a pool cleanup of the main request, which
- * internal redirects (they wipe r->ctx) and subrequests (they share the
- * pool) both reach, and which ends the kt context after every log handler.
+ * known (rewrite phase), timed from the request's first byte, named by
+ * kt_span_name and finished in the log phase. Its state lives in a pool
+ * cleanup of the main request, which internal redirects (they wipe r->ctx)
+ * and subrequests (they share the pool) both reach, and which ends the kt
+ * context after every log handler.
  */
 
 
@@ -18,7 +19,7 @@ static void ngx_http_kt_cleanup(void *data);
 static ngx_int_t ngx_http_kt_traced(ngx_http_request_t *r,
     ngx_http_kt_loc_conf_t *klcf);
 static void ngx_http_kt_start_span(ngx_http_request_t *r,
-    ngx_http_kt_ctx_t *ctx, ngx_http_kt_loc_conf_t *klcf);
+    ngx_http_kt_ctx_t *ctx);
 static void ngx_http_kt_end_span(ngx_http_request_t *r,
     ngx_http_kt_ctx_t *ctx);
 static void ngx_http_kt_string(kt_attribute *a, char *key, ngx_str_t *value);
@@ -179,7 +180,7 @@ ngx_http_kt_start(ngx_http_request_t *r)
         (void) ngx_http_kt_extract(r, ctx, klcf);
     }
 
-    ngx_http_kt_start_span(r, ctx, klcf);
+    ngx_http_kt_start_span(r, ctx);
 
     return ctx;
 }
@@ -209,8 +210,7 @@ ngx_http_kt_traced(ngx_http_request_t *r, ngx_http_kt_loc_conf_t *klcf)
 
 
 static void
-ngx_http_kt_start_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx,
-    ngx_http_kt_loc_conf_t *klcf)
+ngx_http_kt_start_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
 {
     int                        rc, sampled;
     size_t                     len;
@@ -225,12 +225,8 @@ ngx_http_kt_start_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx,
 
     clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
-    if (klcf->span_name) {
-        if (ngx_http_complex_value(r, klcf->span_name, &name) != NGX_OK) {
-            name = r->method_name;
-        }
-
-    } else if (clcf->name.len) {
+    /* kt_span_name is evaluated at the log phase, to rename the span */
+    if (clcf->name.len) {
         name.len = r->method_name.len + 1 + clcf->name.len;
         name.data = ngx_pnalloc(r->pool, name.len);
         if (name.data == NULL) {
@@ -349,6 +345,10 @@ ngx_http_kt_start_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx,
     ctx->sampled = sampled ? 1 : 0;
     ctx->traced = 1;
 
+    if (ctx->extracted) {
+        ngx_http_kt_remote_parent(ctx);
+    }
+
     /* the trace flags (sampled, and W3C's random) for $kt_traceparent */
     if (kt_span_inject(ctx->server, (char *) traceparent, sizeof(traceparent),
                        &len)
@@ -404,7 +404,9 @@ ngx_http_kt_log_handler(ngx_http_request_t *r)
 static void
 ngx_http_kt_end_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
 {
+    int                       rc;
     off_t                     sent;
+    static time_t             logged;
     u_char                    code[NGX_INT_T_LEN];
     kt_span                   span;
     ngx_str_t                 value;
@@ -443,7 +445,25 @@ ngx_http_kt_end_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
 
     klcf = ngx_http_get_module_loc_conf(r, ngx_http_kt_module);
 
-    if (klcf->attributes) {
+    /*
+     * Evaluated now, so that values set later in the request ($status, set,
+     * $upstream_*) count; an unsampled span would record none of them.
+     */
+
+    if (ctx->sampled && klcf->span_name
+        && ngx_http_complex_value(r, klcf->span_name, &value) == NGX_OK)
+    {
+        rc = kt_span_update_name(span, (char *) value.data, value.len);
+
+        if (rc != KT_OK && logged != ngx_time()) {
+            logged = ngx_time();
+            ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
+                          "kt: kt_span_update_name: %s: %s", kt_errstr(rc),
+                          kt_last_error());
+        }
+    }
+
+    if (ctx->sampled && klcf->attributes) {
         attr = klcf->attributes->elts;
 
         for (i = 0; i < klcf->attributes->nelts; i++) {

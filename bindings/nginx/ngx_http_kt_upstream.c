@@ -1,7 +1,7 @@
 
 /*
  * CLIENT spans of upstream tries. The first try's span starts just before
- * the content handler, so its traceparent can go into the request headers
+ * the content handler, so its trace context can go into the request headers
  * the upstream module sends (and to $kt_traceparent). nginx keeps no start
  * time per try, only durations: at log time r->upstream_states gives each
  * try's peer, status and times, and the tries are laid end to end from that

@@ -318,7 +318,7 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
     [InlineData("kt_sampling_rate often;", "invalid kt_sampling_rate \"often\"")]
     [InlineData("kt_propagation w3c zipkin;", "unknown kt_propagation format \"zipkin\"")]
     [InlineData("kt_propagation w3c w3c;", "kt_propagation format \"w3c\" is given twice")]
-    [InlineData("kt_propagation b3;", "kt_propagation format \"b3\" is not in this libkt yet")]
+    [InlineData("kt_propagation b3 zipkin aws;", "unknown kt_propagation format \"zipkin\"")]
     [InlineData("kt_trace maybe;", "invalid kt_trace \"maybe\"")]
     [InlineData("kt_trace_context sideways;", "invalid kt_trace_context \"sideways\"")]
     [InlineData("kt_resource_attribute deployment.environment;", "invalid number of arguments in \"kt_resource_attribute\" directive")]
