@@ -13,6 +13,7 @@ var nativeOutput = Directory("./artifacts/native");
 var cTests = File("./tests/c/run.sh");
 var luaTests = File("./tests/lua/run.sh");
 var nginxModuleBuild = File("./bindings/nginx/build.sh");
+var nginxDemo = File("./bindings/nginx/demo/run.sh");
 
 // System (apt) packages the tests need beyond the .NET SDK. Add them here as they come up.
 // gcc and the C library headers link libkt.so (NativeAOT) and build the C tests; g++ checks that
@@ -281,14 +282,19 @@ Task("BenchLua")
 });
 
 Task("Demo")
-    .Description("Build and run the .NET demo (bindings/dotnet/Kt.Demo).")
+    .Description("The Nginx demo: nginx with the kt module takes some traffic, leaves its spans in artifacts/demo/traces.jsonl, and Kt.Demo prints them back as trees.")
     .IsDependentOn("Setup")
-    .IsDependentOn("Build")
+    .IsDependentOn("NginxModule")
     .Does(() =>
 {
-    if (!FileExists(demoProject))
-        throw new CakeException($"Demo project {demoProject} does not exist yet.");
-    DotNetRun(demoProject.Path.FullPath, new DotNetRunSettings { Configuration = configuration });
+    var output = MakeAbsolute(Directory("./artifacts/demo"));
+    var exit = StartProcess("bash", new ProcessSettings {
+        Arguments = new ProcessArgumentBuilder().Append(nginxDemo.Path.FullPath).Append(output.FullPath),
+    });
+    if (exit != 0) throw new CakeException($"bindings/nginx/demo/run.sh exited with {exit}");
+    DotNetRun(demoProject.Path.FullPath,
+        new ProcessArgumentBuilder().Append("--jsonl").Append($"{output.FullPath}/traces.jsonl"),
+        new DotNetRunSettings { Configuration = configuration, NoBuild = true });
 });
 
 Task("Default")
