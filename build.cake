@@ -1,4 +1,4 @@
-// Build script for kt. Run through ./build.sh TARGET (Setup, Build, Test, Bench, Demo; default Test).
+// Build script for kt. Run through ./build.sh TARGET (Setup, Build, Native, NginxModule, Test, Bench, BenchLua, BenchNginx, Demo; default Test).
 using System.Xml.Linq;
 
 var target = Argument("target", "Default");
@@ -219,6 +219,7 @@ Task("Bench")
     .Description("Run the BenchmarkDotNet suite, the C ABI harness and the Lua benchmarks; reports go to bench/results/ (extra args: --bench-args=\"...\").")
     .IsDependentOn("Native")
     .IsDependentOn("BenchLua")
+    .IsDependentOn("BenchNginx")
     .Does(() =>
 {
     if (!FileExists(benchProject))
@@ -279,6 +280,19 @@ Task("BenchLua")
         Arguments = new ProcessArgumentBuilder().Append("bench/lua/wrk_bench.sh").Append(lib).Append("bench/results/nginx-lua.md"),
     });
     if (wrk != 0) throw new CakeException($"bench/lua/wrk_bench.sh exited with {wrk}");
+});
+
+Task("BenchNginx")
+    .Description("Requests/s and latency of nginx without the kt module, with kt_trace off and with kt_trace on (100%, OTLP/HTTP protobuf to a loopback receiver), proxied and bare; report to bench/results/nginx.md.")
+    .IsDependentOn("Setup")
+    .IsDependentOn("NginxModule")
+    .Does(() =>
+{
+    EnsureDirectoryExists("./bench/results");
+    var exit = StartProcess("bash", new ProcessSettings {
+        Arguments = new ProcessArgumentBuilder().Append("bench/nginx/wrk_bench.sh").Append("bench/results/nginx.md"),
+    });
+    if (exit != 0) throw new CakeException($"bench/nginx/wrk_bench.sh exited with {exit}");
 });
 
 Task("Demo")
