@@ -136,4 +136,4 @@ if grep -E "exited on signal|\[alert\]|\[emerg\]" "$out/logs/error.log" >&2; the
     exit 1
 fi
 grep -h "kt: worker" "$out/logs/error.log" | sed 's/^.*kt: /  kt: /' || true
-echo "sent $sent requests; spans in $out/traces.jsonl"
+echo "sent $sent requests; spans in ${out#"$repo"/}/traces.jsonl"
