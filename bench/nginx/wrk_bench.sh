@@ -164,6 +164,7 @@ trap 'kill -TERM "$back_pid" 2>/dev/null || true' EXIT
 
 for round in $(seq "$rounds"); do
     for config in "${configs[@]}"; do
+        rm -rf "${work:?}/$config"
         write_front "$config"
         start_nginx "$work/$config" "$front"
         pid=$started
@@ -189,7 +190,6 @@ for round in $(seq "$rounds"); do
                     if ($i == "failed to export") f += $(i + 1)
                 } } END { print e + 0, s + 0, q + 0, f + 0 }' >>"$results/spans-counted"
         fi
-        rm -rf "$work/$config/tmp"
     done
     echo "round $round of $rounds done" >&2
 done
@@ -203,14 +203,14 @@ col() { awk -v c="$1" '{ print $c }' "$2" | median; }
     echo
     echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB;" \
         "nginx $(nginx -v 2>&1 | cut -d/ -f2) (Debian), 2 workers; wrk -t2 -c$connections -d$duration --latency on loopback;" \
-        "median of $rounds rounds, the configurations alternating within each round."
+        "median of $rounds rounds, the configurations alternating within each round;" \
+        "the change against no module is the median of each round's own ratio, which drift between rounds does not move."
     echo "wrk, the two workers, the exporter threads and the upstream/receiver nginx (1 worker) share the $(nproc) cores."
     echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after."
     echo
-    echo "| location | configuration | requests/s | vs. no module | p50 ms | p90 ms | p99 ms |"
+    echo "| location | configuration | requests/s | vs. no module, same round | p50 ms | p90 ms | p99 ms |"
     echo "|---|---|---:|---:|---:|---:|---:|"
     for location in "${locations[@]}"; do
-        base="$(col 1 "$results/none-$location")"
         for config in "${configs[@]}"; do
             f="$results/$config-$location"
             case $config in
@@ -220,8 +220,8 @@ col() { awk -v c="$1" '{ print $c }' "$2" | median; }
             esac
             rps="$(col 1 "$f")"
             printf '| %s | %s | %.0f | %s | %s | %s | %s |\n' "/$location" "$label" "$rps" \
-                "$(awk -v b="$base" -v r="$rps" 'BEGIN { printf "%+.1f%%", (r - b) * 100 / b }')" \
-                "$(col 2 "$f")" "$(col 3 "$f")" "$(col 4 "$f")"
+                "$(paste -d' ' "$results/none-$location" "$f" | awk '{ print ($7 - $1) * 100 / $1 }' | median | xargs printf '%+.1f%%')" \
+                "$(col 2 "$f" | xargs printf '%.2f')" "$(col 3 "$f" | xargs printf '%.2f')" "$(col 4 "$f" | xargs printf '%.2f')"
         done
     done
     echo
