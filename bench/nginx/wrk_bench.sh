@@ -11,7 +11,8 @@
 # the app, and for POST /v1/traces, where nginx reads and discards each body and answers 200 (an
 # empty ExportTraceServiceResponse), counting batches in its access log. It costs next to
 # nothing per batch, so what "on" loses is the module's and the engine's work, not a receiver's.
-# Configurations alternate round by round; the report gives the medians.
+# Configurations alternate within each round, each round starting with the next one; the
+# report gives the medians.
 #
 #   bench/nginx/wrk_bench.sh [OUTPUT.md]
 #   KT_WRK_DURATION (default 10s), KT_WRK_ROUNDS (default 5), KT_WRK_CONNECTIONS (default 64)
@@ -163,7 +164,10 @@ back_pid=$started
 trap 'kill -TERM "$back_pid" 2>/dev/null || true' EXIT
 
 for round in $(seq "$rounds"); do
-    for config in "${configs[@]}"; do
+    # each round starts with the next configuration, so none is always first (or last)
+    shift_by=$(((round - 1) % ${#configs[@]}))
+    order=("${configs[@]:shift_by}" "${configs[@]:0:shift_by}")
+    for config in "${order[@]}"; do
         rm -rf "${work:?}/$config"
         write_front "$config"
         start_nginx "$work/$config" "$front"
@@ -203,7 +207,7 @@ col() { awk -v c="$1" '{ print $c }' "$2" | median; }
     echo
     echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB;" \
         "nginx $(nginx -v 2>&1 | cut -d/ -f2) (Debian), 2 workers; wrk -t2 -c$connections -d$duration --latency on loopback;" \
-        "median of $rounds rounds, the configurations alternating within each round;" \
+        "median of $rounds rounds, the configurations alternating within each round (in turn first);" \
         "the change against no module is the median of each round's own ratio, which drift between rounds does not move."
     echo "wrk, the two workers, the exporter threads and the upstream/receiver nginx (1 worker) share the $(nproc) cores."
     echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after."
