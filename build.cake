@@ -1,4 +1,4 @@
-// Build script for kt. Run through ./build.sh TARGET (Setup, Build, Test, Bench, Demo; default Test).
+// Build script for kt. Run through ./build.sh TARGET (Setup, Build, Native, NginxModule, Test, Bench, BenchLua, BenchNginx, Demo; default Test).
 using System.Xml.Linq;
 
 var target = Argument("target", "Default");
@@ -13,6 +13,7 @@ var nativeOutput = Directory("./artifacts/native");
 var cTests = File("./tests/c/run.sh");
 var luaTests = File("./tests/lua/run.sh");
 var nginxModuleBuild = File("./bindings/nginx/build.sh");
+var nginxDemo = File("./bindings/nginx/demo/run.sh");
 
 // System (apt) packages the tests need beyond the .NET SDK. Add them here as they come up.
 // gcc and the C library headers link libkt.so (NativeAOT) and build the C tests; g++ checks that
@@ -218,6 +219,7 @@ Task("Bench")
     .Description("Run the BenchmarkDotNet suite, the C ABI harness and the Lua benchmarks; reports go to bench/results/ (extra args: --bench-args=\"...\").")
     .IsDependentOn("Native")
     .IsDependentOn("BenchLua")
+    .IsDependentOn("BenchNginx")
     .Does(() =>
 {
     if (!FileExists(benchProject))
@@ -280,15 +282,34 @@ Task("BenchLua")
     if (wrk != 0) throw new CakeException($"bench/lua/wrk_bench.sh exited with {wrk}");
 });
 
-Task("Demo")
-    .Description("Build and run the .NET demo (bindings/dotnet/Kt.Demo).")
+Task("BenchNginx")
+    .Description("Requests/s and latency of nginx without the kt module, with kt_trace off and with kt_trace on (100%, OTLP/HTTP protobuf to a loopback receiver), proxied and bare; report to bench/results/nginx.md.")
     .IsDependentOn("Setup")
-    .IsDependentOn("Build")
+    .IsDependentOn("NginxModule")
     .Does(() =>
 {
-    if (!FileExists(demoProject))
-        throw new CakeException($"Demo project {demoProject} does not exist yet.");
-    DotNetRun(demoProject.Path.FullPath, new DotNetRunSettings { Configuration = configuration });
+    EnsureDirectoryExists("./bench/results");
+    var exit = StartProcess("bash", new ProcessSettings {
+        Arguments = new ProcessArgumentBuilder().Append("bench/nginx/wrk_bench.sh").Append("bench/results/nginx.md"),
+    });
+    if (exit != 0) throw new CakeException($"bench/nginx/wrk_bench.sh exited with {exit}");
+});
+
+Task("Demo")
+    .Description("The Nginx demo: nginx with the kt module takes some traffic, leaves its spans in artifacts/demo/traces.jsonl, and Kt.Demo prints them back as trees.")
+    .IsDependentOn("Setup")
+    .IsDependentOn("NginxModule")
+    .Does(() =>
+{
+    var output = MakeAbsolute(Directory("./artifacts/demo"));
+    // Kt.Demo runs in the repository's root, where the relative path reads best in its output.
+    var exit = StartProcess("bash", new ProcessSettings {
+        Arguments = new ProcessArgumentBuilder().Append(nginxDemo.Path.FullPath).Append(output.FullPath),
+    });
+    if (exit != 0) throw new CakeException($"bindings/nginx/demo/run.sh exited with {exit}");
+    DotNetRun(demoProject.Path.FullPath,
+        new ProcessArgumentBuilder().Append("--jsonl").Append("artifacts/demo/traces.jsonl"),
+        new DotNetRunSettings { Configuration = configuration, NoBuild = true });
 });
 
 Task("Default")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage: ./build.sh TARGET [extra cake args]   e.g. ./build.sh demo, ./build.sh test
-# Targets: Setup, Build, Test (default), Bench, Demo; see build.cake.
+# Targets: Setup, Build, Native, NginxModule, Test (default), Bench, BenchLua, BenchNginx, Demo; see build.cake.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"

@@ -341,15 +341,14 @@ ngx_http_kt_exit_process(ngx_cycle_t *cycle)
                       kt_last_error());
     }
 
-    if (kt_counters(&c) == KT_OK
-        && (c.dropped_no_slot || c.dropped_queue_full
-            || c.export_failed_spans))
-    {
+    /* how many spans a worker's life gave, for whoever counts them */
+    if (kt_counters(&c) == KT_OK) {
         ngx_log_error(NGX_LOG_NOTICE, cycle->log, 0,
-                      "kt: spans dropped for want of a slot: %uL, of queue "
-                      "space: %uL, failed to export: %uL",
-                      c.dropped_no_slot, c.dropped_queue_full,
-                      c.export_failed_spans);
+                      "kt: worker exit: spans exported: %uL, dropped for "
+                      "want of a slot: %uL, of queue space: %uL, failed to "
+                      "export: %uL",
+                      c.spans_exported, c.dropped_no_slot,
+                      c.dropped_queue_full, c.export_failed_spans);
     }
 
     if (!ngx_http_kt_owner) {

@@ -17,27 +17,37 @@ internal static class OtlpDecoder
 
     internal static JsonElement Decode(byte[] request, bool json = false)
     {
-        var root = RepositoryRoot();
-        var decoder = Path.Combine(root, "tests", "otlp", "decode.js");
-        Assert.True(Directory.Exists(Path.Combine(root, "tests", "otlp", "node_modules", "@opentelemetry", "otlp-transformer")),
-            "the OTLP decoder is not installed in tests/otlp: run ./build.sh setup (or ./build.sh test), which runs npm ci there");
         var file = Path.GetTempFileName();
         try
         {
             File.WriteAllBytes(file, request);
-            string[] arguments = json ? [decoder, "--json", file] : [decoder, file];
-            var start = new ProcessStartInfo("node", arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-            using var node = Process.Start(start)!;
-            var output = node.StandardOutput.ReadToEndAsync();
-            var error = node.StandardError.ReadToEndAsync();
-            Assert.True(node.WaitForExit(60_000), "node did not finish decoding in a minute");
-            Assert.True(node.ExitCode == 0, $"node exited with {node.ExitCode}: {error.Result}");
-            return JsonDocument.Parse(output.Result).RootElement.Clone();
+            return Run(json ? "--json" : null, file);
         }
         finally
         {
             File.Delete(file);
         }
+    }
+
+    /// <summary>An OTLP JSON lines file (kt's file exporter) read by the decoder: the array of its requests.</summary>
+    internal static JsonElement DecodeJsonLines(string path) => Run("--jsonl", path);
+
+    private static JsonElement Run(string? mode, string file)
+    {
+        var root = RepositoryRoot();
+        Assert.True(Directory.Exists(Path.Combine(root, "tests", "otlp", "node_modules", "@opentelemetry", "otlp-transformer")),
+            "the OTLP decoder is not installed in tests/otlp: run ./build.sh setup (or ./build.sh test), which runs npm ci there");
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(root, "tests", "otlp", "decode.js"));
+        if (mode is not null)
+            start.ArgumentList.Add(mode);
+        start.ArgumentList.Add(file);
+        using var node = Process.Start(start)!;
+        var output = node.StandardOutput.ReadToEndAsync();
+        var error = node.StandardError.ReadToEndAsync();
+        Assert.True(node.WaitForExit(60_000), "node did not finish decoding in a minute");
+        Assert.True(node.ExitCode == 0, $"node exited with {node.ExitCode}: {error.Result}");
+        return JsonDocument.Parse(output.Result).RootElement.Clone();
     }
 
     internal static string RepositoryRoot()

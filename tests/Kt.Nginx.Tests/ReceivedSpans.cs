@@ -56,7 +56,8 @@ internal sealed class ReceivedSpans(OtlpReceiver receiver)
     public IReadOnlyList<DecodedSpan> WaitForCount(int count, Func<DecodedSpan, bool>? which = null, TimeSpan? timeout = null) =>
         WaitFor(s => s.Count(which ?? (_ => true)) >= count, timeout, $"{count} spans");
 
-    private static IEnumerable<DecodedSpan> Spans(JsonElement request)
+    /// <summary>The spans of one decoded request.</summary>
+    public static IEnumerable<DecodedSpan> Spans(JsonElement request)
     {
         if (!request.TryGetProperty("resourceSpans", out var resourceSpans))
             yield break;

@@ -3,10 +3,13 @@ using Kt.Export;
 
 namespace Kt.Demo;
 
-/// <summary>Prints exported spans as indented trees, one per trace, children in start order.</summary>
+/// <summary>
+/// Prints exported spans as indented trees, one per trace, children in start order; with
+/// <c>keys</c>, only those attributes.
+/// </summary>
 internal static class SpanTree
 {
-    public static string Render(IReadOnlyList<ExportedSpan> spans)
+    public static string Render(IReadOnlyList<ExportedSpan> spans, IReadOnlySet<string>? keys = null)
     {
         var text = new StringBuilder();
         var ids = spans.Select(s => s.SpanId).ToHashSet();
@@ -17,12 +20,12 @@ internal static class SpanTree
             if (root.ParentIsRemote)
                 text.Append(" (continued from remote parent ").Append(root.ParentSpanId).Append(')');
             text.AppendLine();
-            Write(text, root, children, depth: 1);
+            Write(text, root, children, keys, depth: 1);
         }
         return text.ToString();
     }
 
-    private static void Write(StringBuilder text, ExportedSpan span, ILookup<SpanId, ExportedSpan> children, int depth)
+    private static void Write(StringBuilder text, ExportedSpan span, ILookup<SpanId, ExportedSpan> children, IReadOnlySet<string>? keys, int depth)
     {
         var indent = new string(' ', depth * 2);
         double ms = (span.EndUnixNanoseconds - span.StartUnixNanoseconds) / 1e6;
@@ -33,7 +36,7 @@ internal static class SpanTree
         if (span.StatusMessage.Length > 0)
             text.Append(": ").Append(span.StatusMessage);
         text.Append(", scope ").Append(span.Scope).AppendLine("]");
-        foreach (var (key, value) in span.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal))
+        foreach (var (key, value) in span.Attributes.Where(a => keys is null || keys.Contains(a.Key)).OrderBy(a => a.Key, StringComparer.Ordinal))
             text.Append(indent).Append("  · ").Append(key).Append(" = ").AppendLine(Format(value));
         foreach (var e in span.Events)
         {
@@ -43,10 +46,10 @@ internal static class SpanTree
             text.AppendLine();
         }
         foreach (var child in children[span.SpanId].OrderBy(s => s.StartUnixNanoseconds))
-            Write(text, child, children, depth + 1);
+            Write(text, child, children, keys, depth + 1);
     }
 
-    private static string Format(object value) => value switch
+    internal static string Format(object value) => value switch
     {
         string s => $"\"{s}\"",
         bool b => b ? "true" : "false",

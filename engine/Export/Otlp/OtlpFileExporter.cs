@@ -3,23 +3,23 @@ namespace Kt.Export.Otlp;
 /// <summary>
 /// Appends each batch to a file as one line of OTLP JSON, the format of the OpenTelemetry
 /// Collector's file exporter: the embedded default, which needs no collector. Writes on the
-/// exporter thread; the caller's path never waits for the disk.
+/// exporter thread; the caller's path never waits for the disk. Several processes (nginx's
+/// workers) may append to the same file: each line is one <c>O_APPEND</c> write, so lines
+/// never interleave.
 /// </summary>
 public sealed class OtlpFileExporter : ISpanExporter, ICountingExporter
 {
     private long _batches, _spans, _failed, _bytes;
     private string? _lastError;
 
-    private static readonly byte[] NewLine = "\n"u8.ToArray();
-
     private readonly OtlpJsonEncoder _encoder;
-    private readonly FileStream _file;
+    private readonly AppendOnlyFile _file;
 
     /// <summary>Opens (or creates) <paramref name="path"/> for appending.</summary>
     public OtlpFileExporter(string path, IEnumerable<KeyValuePair<string, string>> resourceAttributes)
     {
         _encoder = new OtlpJsonEncoder(resourceAttributes);
-        _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+        _file = new AppendOnlyFile(path);
         Path = path;
     }
 
@@ -41,18 +41,17 @@ public sealed class OtlpFileExporter : ISpanExporter, ICountingExporter
     {
         try
         {
-            var line = _encoder.Encode(batch);
-            _file.Write(line);
-            _file.Write(NewLine);
+            var line = _encoder.EncodeLine(batch);
+            _file.Append(line);
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _spans, batch.Count);
-            Interlocked.Add(ref _bytes, line.Length + 1);
+            Interlocked.Add(ref _bytes, line.Length);
             return true;
         }
         catch (IOException e)
         {
             Interlocked.Add(ref _failed, batch.Count);
-            Volatile.Write(ref _lastError, $"kt: writing {Path} failed: {e.Message}");
+            Volatile.Write(ref _lastError, e.Message.StartsWith("kt: ", StringComparison.Ordinal) ? e.Message : $"kt: writing {Path} failed: {e.Message}");
             return false;
         }
     }

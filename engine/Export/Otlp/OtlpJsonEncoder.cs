@@ -29,6 +29,18 @@ public sealed class OtlpJsonEncoder
     /// <summary>The request for <paramref name="batch"/> as one line of JSON (no newline), valid until the next call.</summary>
     public ReadOnlySpan<byte> Encode(in SpanBatch batch) => EncodeToMemory(batch).Span;
 
+    /// <summary>
+    /// The request for <paramref name="batch"/> and a newline after it, in the encoder's reused
+    /// buffer: one line of OTLP JSON lines, to write in a single call. Valid until the next call.
+    /// </summary>
+    public ReadOnlySpan<byte> EncodeLine(in SpanBatch batch)
+    {
+        EncodeToMemory(batch);
+        _buffer.GetSpan(1)[0] = (byte)'\n';
+        _buffer.Advance(1);
+        return _buffer.WrittenSpan;
+    }
+
     /// <summary>The request as memory a transport can send, valid until the next call.</summary>
     public ReadOnlyMemory<byte> EncodeToMemory(in SpanBatch batch)
     {

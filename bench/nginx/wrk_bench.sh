@@ -1,0 +1,252 @@
+#!/usr/bin/env bash
+# What ngx_http_kt_module costs nginx: requests/s and latency percentiles with wrk on loopback,
+# for a proxied location (proxy_pass to an upstream with keepalive) and a bare "return 200", in
+# three configurations of the same nginx (2 workers):
+#
+#   none   the module not loaded
+#   off    the module loaded, engine up in every worker, "kt_trace off"
+#   on     "kt_trace on", every request sampled, spans exported as OTLP/HTTP protobuf
+#
+# The upstream and the OTLP receiver are a second nginx (1 worker, no module): "return 200" for
+# the app, and for POST /v1/traces, where nginx reads and discards each body and answers 200 (an
+# empty ExportTraceServiceResponse), counting batches in its access log. It costs next to
+# nothing per batch, so what "on" loses is the module's and the engine's work, not a receiver's.
+# Configurations alternate within each round, each round starting with the next one; the
+# report gives the medians.
+#
+#   bench/nginx/wrk_bench.sh [OUTPUT.md]
+#   KT_WRK_DURATION (default 10s), KT_WRK_ROUNDS (default 5), KT_WRK_CONNECTIONS (default 64)
+set -euo pipefail
+output="${1:-}"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+module="$repo/artifacts/nginx/ngx_http_kt_module.so"
+work="$repo/artifacts/bench-nginx"
+duration="${KT_WRK_DURATION:-10s}"
+rounds="${KT_WRK_ROUNDS:-5}"
+connections="${KT_WRK_CONNECTIONS:-64}"
+configs=(none off on)
+locations=(proxy return)
+
+if [[ ! -f $module ]]; then
+    echo "wrk_bench.sh: no $module (run ./build.sh nginxmodule)" >&2
+    exit 2
+fi
+rm -rf "$work" && mkdir -p "$work"
+
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+    local port=$((20000 + RANDOM % 20000))
+    while listening "$port"; do port=$((20000 + RANDOM % 20000)); done
+    echo "$port"
+}
+front="$(free_port)"
+back="$(free_port)"
+while [[ $back == "$front" ]]; do back="$(free_port)"; done
+
+temp_paths() { # $1: prefix
+    printf '    %s_temp_path %s/tmp/%s;\n' client_body "$1" client_body proxy "$1" proxy \
+        fastcgi "$1" fastcgi uwsgi "$1" uwsgi scgi "$1" scgi
+}
+
+# The upstream and the receiver, up for the whole run.
+mkdir -p "$work/back/tmp"
+cat >"$work/back/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/back/nginx.pid;
+error_log $work/back/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+$(temp_paths "$work/back")
+    keepalive_requests 100000;
+    server {
+        listen 127.0.0.1:$back;
+        location / { return 200 "hello from the app\n"; }
+        location = /v1/traces {
+            access_log $work/back/otlp.log;
+            client_body_buffer_size 1m;
+            default_type application/x-protobuf;
+            return 200 "";
+        }
+    }
+}
+CONF
+
+write_front() { # $1: configuration
+    local dir="$work/$1" kt="" load=""
+    mkdir -p "$dir/tmp"
+    if [[ $1 != none ]]; then
+        load="load_module $module;"
+        kt="    kt_exporter {
+        endpoint http://127.0.0.1:$back;
+        protocol http/protobuf;
+    }
+    kt_service_name kt-bench;
+    kt_sampling_rate 1.0;
+    kt_trace_context propagate;
+    kt_trace $([[ $1 == on ]] && echo on || echo off);"
+    fi
+    cat >"$dir/nginx.conf" <<CONF
+$load
+user root;
+worker_processes 2;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/error.log notice;
+events { worker_connections 1024; }
+http {
+    access_log off;
+$(temp_paths "$dir")
+    keepalive_requests 100000;
+$kt
+    upstream app {
+        server 127.0.0.1:$back;
+        keepalive 64;
+    }
+    server {
+        listen 127.0.0.1:$front;
+        location /proxy {
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_pass http://app;
+        }
+        location = /return { return 200 "hello\n"; }
+    }
+}
+CONF
+}
+
+start_nginx() { # $1: dir, $2: port; sets started
+    nginx -p "$1/" -c "$1/nginx.conf" -e "$1/error.log" &
+    started=$!
+    for _ in $(seq 200); do listening "$2" && return 0; sleep 0.05; done
+    echo "wrk_bench.sh: nginx in $1 does not answer on $2" >&2
+    cat "$1/error.log" >&2
+    exit 1
+}
+
+quit_nginx() { # $1: pid
+    kill -QUIT "$1"
+    wait "$1" || true
+}
+
+to_ms() { # wrk's "1.23ms", "812.00us", "1.02s" -> milliseconds
+    awk -v v="$1" 'BEGIN {
+        if (v ~ /us$/) { sub(/us$/, "", v); printf "%.3f", v / 1000 }
+        else if (v ~ /ms$/) { sub(/ms$/, "", v); printf "%.3f", v }
+        else if (v ~ /s$/) { sub(/s$/, "", v); printf "%.3f", v * 1000 }
+        else { printf "%s", v } }'
+}
+
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+# Per configuration and location, one line per round: "rps p50 p90 p99 requests errors".
+results="$work/results"
+mkdir -p "$results"
+run_wrk() { # $1: config, $2: location
+    local out="$work/$1/wrk-$2.txt"
+    wrk -t2 -c"$connections" -d"$duration" --latency "http://127.0.0.1:$front/$2" >"$out"
+    local rps p50 p90 p99 requests errors
+    rps="$(awk '/Requests\/sec/ { print $2 }' "$out")"
+    p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")"
+    p90="$(to_ms "$(awk '$1 == "90%" { print $2 }' "$out")")"
+    p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")"
+    requests="$(awk '/requests in/ { print $1 }' "$out")"
+    errors="$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out")"
+    echo "$rps $p50 $p90 $p99 $requests $errors" >>"$results/$1-$2"
+}
+
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+start_nginx "$work/back" "$back"
+back_pid=$started
+trap 'kill -TERM "$back_pid" 2>/dev/null || true' EXIT
+
+for round in $(seq "$rounds"); do
+    # each round starts with the next configuration, so none is always first (or last)
+    shift_by=$(((round - 1) % ${#configs[@]}))
+    order=("${configs[@]:shift_by}" "${configs[@]:0:shift_by}")
+    for config in "${order[@]}"; do
+        rm -rf "${work:?}/$config"
+        write_front "$config"
+        start_nginx "$work/$config" "$front"
+        pid=$started
+        # warm up: connections to the upstream, the engine's first spans
+        wrk -t2 -c"$connections" -d2s "http://127.0.0.1:$front/proxy" >"$work/$config/warmup-proxy.txt"
+        wrk -t2 -c"$connections" -d2s "http://127.0.0.1:$front/return" >"$work/$config/warmup-return.txt"
+        for location in "${locations[@]}"; do run_wrk "$config" "$location"; done
+        quit_nginx "$pid"
+        if grep -E "exited on signal|\[alert\]|\[emerg\]" "$work/$config/error.log" >&2; then
+            echo "wrk_bench.sh: nginx logged the lines above" >&2
+            exit 1
+        fi
+        if [[ $config == on ]]; then
+            # spans the requests made: a SERVER span each, and a CLIENT span per proxied request
+            made="$(cat "$work/$config"/warmup-*.txt "$work/$config"/wrk-*.txt | awk '/requests in/ { print $1 }' | paste -sd' ')"
+            read -r wp wr mp mr <<<"$made"
+            echo "$(( (wp + mp) * 2 + wr + mr ))" >>"$results/spans-expected"
+            grep -ho "kt: worker exit: .*" "$work/$config/error.log" | awk -F'[:,] *' '{
+                for (i = 1; i <= NF; i++) {
+                    if ($i == "spans exported") e += $(i + 1)
+                    if ($i == "dropped for want of a slot") s += $(i + 1)
+                    if ($i == "of queue space") q += $(i + 1)
+                    if ($i == "failed to export") f += $(i + 1)
+                } } END { print e + 0, s + 0, q + 0, f + 0 }' >>"$results/spans-counted"
+        fi
+    done
+    echo "round $round of $rounds done" >&2
+done
+quit_nginx "$back_pid"
+trap - EXIT
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+col() { awk -v c="$1" '{ print $c }' "$2" | median; }
+{
+    echo "# ngx_http_kt_module: what tracing costs nginx"
+    echo
+    echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB;" \
+        "nginx $(nginx -v 2>&1 | cut -d/ -f2) (Debian), 2 workers; wrk -t2 -c$connections -d$duration --latency on loopback;" \
+        "median of $rounds rounds, the configurations alternating within each round (in turn first);" \
+        "the change against no module is the median of each round's own ratio, which drift between rounds does not move."
+    echo "wrk, the two workers, the exporter threads and the upstream/receiver nginx (1 worker) share the $(nproc) cores."
+    echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after."
+    echo
+    echo "| location | configuration | requests/s | vs. no module, same round | p50 ms | p90 ms | p99 ms |"
+    echo "|---|---|---:|---:|---:|---:|---:|"
+    for location in "${locations[@]}"; do
+        for config in "${configs[@]}"; do
+            f="$results/$config-$location"
+            case $config in
+                none) label="no module" ;;
+                off) label="module loaded, kt_trace off" ;;
+                on) label="kt_trace on, 100%, OTLP/HTTP protobuf" ;;
+            esac
+            rps="$(col 1 "$f")"
+            printf '| %s | %s | %.0f | %s | %s | %s | %s |\n' "/$location" "$label" "$rps" \
+                "$(paste -d' ' "$results/none-$location" "$f" | awk '{ print ($7 - $1) * 100 / $1 }' | median | xargs printf '%+.1f%%')" \
+                "$(col 2 "$f" | xargs printf '%.2f')" "$(col 3 "$f" | xargs printf '%.2f')" "$(col 4 "$f" | xargs printf '%.2f')"
+        done
+    done
+    echo
+    echo "Requests/s of each round (none / off / on):"
+    echo
+    for location in "${locations[@]}"; do
+        printf -- '- /%s: %s / %s / %s\n' "$location" \
+            "$(awk '{ printf "%s%.0f", (NR > 1 ? " " : ""), $1 }' "$results/none-$location")" \
+            "$(awk '{ printf "%s%.0f", (NR > 1 ? " " : ""), $1 }' "$results/off-$location")" \
+            "$(awk '{ printf "%s%.0f", (NR > 1 ? " " : ""), $1 }' "$results/on-$location")"
+    done
+    echo
+    errors="$(cat "$results"/*-proxy "$results"/*-return | awk '{ n += $6 } END { print n + 0 }')"
+    echo "Non-2xx responses and socket errors over all runs: $errors."
+    read -r exported no_slot queue_full failed <<<"$(awk '{ e += $1; s += $2; q += $3; f += $4 } END { print e + 0, s + 0, q + 0, f + 0 }' "$results/spans-counted")"
+    expected="$(awk '{ n += $1 } END { print n + 0 }' "$results/spans-expected")"
+    batches="$(wc -l <"$work/back/otlp.log")"
+    non200="$(awk '$9 != 200' "$work/back/otlp.log" | wc -l)"
+    echo
+    echo "Spans with kt_trace on, over all rounds: wrk completed requests worth $expected spans" \
+        "(a SERVER span each, a CLIENT span more for /proxy); the workers exported $exported," \
+        "dropped $no_slot for want of a slot and $queue_full for want of queue space, and failed to export $failed" \
+        "(their counters, logged at exit). The receiver took $batches OTLP requests, $non200 of them not answered 200."
+} | tee "${output:-/dev/null}"
