@@ -27,6 +27,7 @@ write_conf() { # $1: exporter settings for tracing.init
     cat >"$work/nginx.conf" <<CONF
 load_module /usr/lib/nginx/modules/ndk_http_module.so;
 load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;
+user root;
 worker_processes 2;
 daemon off;
 pid $work/nginx.pid;
@@ -87,8 +88,10 @@ run_mode() { # $1: label, $2: exporter settings; one table row per location shap
     for path in /traced /plain /proxied-traced /proxied-plain; do # warm up the JIT and keepalive
         wrk -t2 -c64 -d2s "http://127.0.0.1:$port$path" >/dev/null
     done
-    local shape plain traced p t
+    local shape label plain traced p t
     for shape in "" proxied-; do
+        label="answer only (content_by_lua)"
+        [[ -n $shape ]] && label="proxied (access_by_lua + proxy_pass)"
         plain=() traced=()
         for _ in $(seq "$rounds"); do
             plain+=("$(rps "/${shape}plain")")
@@ -96,11 +99,11 @@ run_mode() { # $1: label, $2: exporter settings; one table row per location shap
         done
         p="$(printf '%s\n' "${plain[@]}" | median)"
         t="$(printf '%s\n' "${traced[@]}" | median)"
-        printf '| %s | %s | %s | %s | %s |\n' "${shape:+proxied (access_by_lua + proxy_pass)}${shape:-answer only (content_by_lua)}" \
-            "$1" "$p" "$t" "$(awk -v p="$p" -v t="$t" 'BEGIN { printf "%.1f%%", (p - t) * 100 / p }')"
+        printf '| %s | %s | %s | %s | %s |\n' "$label" "$1" "$p" "$t" "$(awk -v p="$p" -v t="$t" 'BEGIN { printf "%.1f%%", (p - t) * 100 / p }')"
     done
     kill -QUIT "$pid"; wait "$pid" || true
     if grep -q "exited on signal" "$work/logs/error.log"; then echo "a worker crashed" >&2; exit 1; fi
+    if grep -q "init_worker_by_lua" "$work/logs/error.log"; then echo "tracing.init failed:" >&2; cat "$work/logs/error.log" >&2; exit 1; fi
 }
 
 {
