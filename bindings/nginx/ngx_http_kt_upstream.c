@@ -137,7 +137,7 @@ ngx_http_kt_finish_upstreams(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
     int                         rc;
     int64_t                     now, start, end;
     kt_span                     span;
-    ngx_uint_t                  i, j, last, tries;
+    ngx_uint_t                  i, j, last, final, tries;
     kt_span_options             options = KT_SPAN_OPTIONS_INIT;
     ngx_http_request_t         *req;
     ngx_http_kt_upstream_t     *u;
@@ -170,6 +170,13 @@ ngx_http_kt_finish_upstreams(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
         start = u[i].start;
         tries = 0;
 
+        final = last;
+        for (j = u[i].first_state; j < last; j++) {
+            if (state[j].peer != NULL) {
+                final = j;
+            }
+        }
+
         for (j = u[i].first_state; j < last; j++) {
 
             /* a separator between exchanges, or a cached answer */
@@ -196,7 +203,12 @@ ngx_http_kt_finish_upstreams(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
 
             end = now;
 
-            if (state[j].response_time != (ngx_msec_t) -1) {
+            /*
+             * nginx times a try in whole milliseconds of its cached clock, so a
+             * fast exchange reads 0 ms and would end before the upstream's own
+             * span; the last try ends at the log phase, when its answer is in.
+             */
+            if (j != final && state[j].response_time != (ngx_msec_t) -1) {
                 end = start + (int64_t) state[j].response_time * 1000000;
 
                 if (end > now) {
