@@ -73,6 +73,7 @@ typedef struct {
 typedef struct {
     kt_context                  context;
     kt_span                     server;
+    int64_t                     received;     /* Unix ns when its header was read */
     ngx_array_t                *upstreams;    /* ngx_http_kt_upstream_t */
     u_char                      trace_id[16];
     u_char                      span_id[8];
@@ -98,6 +99,7 @@ ngx_http_kt_ctx_t *ngx_http_kt_create_ctx(ngx_http_request_t *r);
 ngx_http_kt_ctx_t *ngx_http_kt_start(ngx_http_request_t *r);
 ngx_int_t ngx_http_kt_begin_context(ngx_http_request_t *r,
     ngx_http_kt_ctx_t *ctx);
+ngx_int_t ngx_http_kt_post_read_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_kt_rewrite_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_kt_log_handler(ngx_http_request_t *r);
 int64_t ngx_http_kt_now(void);

@@ -316,8 +316,10 @@ ngx_http_kt_start_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
     }
 
     options.kind = KT_KIND_SERVER;
-    options.start_time_ns = (int64_t) r->start_sec * 1000000000
-                            + (int64_t) r->start_msec * 1000000;
+    options.start_time_ns = ctx->received
+                            ? ctx->received
+                            : (int64_t) r->start_sec * 1000000000
+                              + (int64_t) r->start_msec * 1000000;
     options.attributes = attrs;
     options.attribute_count = n;
 
@@ -362,6 +364,34 @@ ngx_http_kt_start_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
 
     /* Lua spans of this request find their parent here */
     (void) kt_set_active_span(0, ctx->context, ctx->server);
+}
+
+
+/*
+ * r->start_msec is nginx's cached millisecond clock: a SERVER span started from
+ * it can begin before the CLIENT span that called it. The time is taken here,
+ * in the first phase, from the same clock the spans use.
+ */
+ngx_int_t
+ngx_http_kt_post_read_handler(ngx_http_request_t *r)
+{
+    ngx_http_kt_ctx_t  *ctx;
+
+    if (r != r->main || !ngx_http_kt_ready) {
+        return NGX_DECLINED;
+    }
+
+    ctx = ngx_http_kt_get_ctx(r);
+
+    if (ctx == NULL) {
+        ctx = ngx_http_kt_create_ctx(r);
+    }
+
+    if (ctx && ctx->received == 0) {
+        ctx->received = ngx_http_kt_now();
+    }
+
+    return NGX_DECLINED;
 }
 
 
