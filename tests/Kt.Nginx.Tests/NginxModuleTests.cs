@@ -9,32 +9,14 @@ namespace Kt.Tests;
 /// backend server{} of the same nginx, which echoes the traceparent it received.
 /// </summary>
 [Collection("nginx")]
-public sealed partial class NginxModuleTests : IAsyncLifetime
+public sealed partial class NginxModuleTests() : NginxReceiverTest(ports: 2)
 {
-    private OtlpReceiver _receiver = null!;
-    private ReceivedSpans _spans = null!;
-    private readonly NginxServer _nginx = new(ports: 2);
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-
-    public async Task InitializeAsync()
-    {
-        _receiver = await OtlpReceiver.StartAsync();
-        _spans = new ReceivedSpans(_receiver);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        _nginx.Dispose();
-        await _receiver.DisposeAsync();
-    }
-
-    private int Front => _nginx.Ports[0];
-    private int Back => _nginx.Ports[1];
+    private int Front => Nginx.Ports[0];
+    private int Back => Nginx.Ports[1];
 
     private string Exporter(string extra = "") => $$"""
             kt_exporter {
-                endpoint {{_receiver.Endpoint}};
+                endpoint {{Receiver.Endpoint}};
                 interval 50ms;
                 {{extra}}
             }
@@ -49,7 +31,7 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
         upstream backend { server 127.0.0.1:{{Back}}; keepalive 8; }
         server {
             listen 127.0.0.1:{{Front}};
-            access_log {{_nginx.Prefix}}/logs/front.log;
+            access_log {{Nginx.Prefix}}/logs/front.log;
             proxy_http_version 1.1;
             proxy_set_header Connection "";
             {{front}}
@@ -70,15 +52,15 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
         }
         server {
             listen 127.0.0.1:{{Back}};
-            access_log {{_nginx.Prefix}}/logs/back.log;
+            access_log {{Nginx.Prefix}}/logs/back.log;
             location / { return 200 "$http_traceparent"; }
         }
         """;
 
     private void StartNginx(string config)
     {
-        _nginx.WriteConfig(config);
-        _nginx.Start();
+        Nginx.WriteConfig(config);
+        Nginx.Start();
     }
 
     private async Task<string> Get(string path, string? traceparent = null, int? port = null)
@@ -87,7 +69,7 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
         if (traceparent is not null)
             request.Headers.TryAddWithoutValidation("traceparent", traceparent);
         request.Headers.UserAgent.Add(new ProductInfoHeaderValue("kt-test", "1.0"));
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         return await response.Content.ReadAsStringAsync();
     }
 
@@ -103,7 +85,7 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
         for (int i = 0; i < n; i++)
             bodies.Add(await Get($"/api/items/{i}?page=2"));
 
-        var spans = _spans.WaitFor(s => s.Count(IsFront) >= n && s.Count(x => x.Kind == DecodedSpan.Client) >= n && s.Count(IsBack) >= n);
+        var spans = Spans.WaitFor(s => s.Count(IsFront) >= n && s.Count(x => x.Kind == DecodedSpan.Client) >= n && s.Count(IsBack) >= n);
         var front = spans.Where(IsFront).ToList();
         var clients = spans.Where(s => s.Kind == DecodedSpan.Client).ToList();
         var back = spans.Where(IsBack).ToList();
@@ -142,7 +124,7 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
             // W3C's random flag for a trace kt started)
             Assert.Contains($"00-{server.TraceId}-{client.SpanId}-03", bodies);
         }
-        _nginx.AssertNoCrash();
+        Nginx.AssertNoCrash();
     }
 
     [Fact]
@@ -154,7 +136,7 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
         var invalid = await Get("/api/invalid", $"00-{traceId}-0000000000000000-01");
         var garbage = await Get("/api/garbage", "not a traceparent");
 
-        var spans = _spans.WaitFor(s => s.Count(IsFront) >= 3 && s.Count(IsBack) >= 3);
+        var spans = Spans.WaitFor(s => s.Count(IsFront) >= 3 && s.Count(IsBack) >= 3);
         var server = Assert.Single(spans, s => IsFront(s) && s.String("url.path") == "/api/continued");
         Assert.Equal(traceId, server.TraceId);
         Assert.Equal(parentId, server.ParentSpanId);
@@ -183,7 +165,7 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
 
         // the backend has no traceparent from an untraced front request
         Assert.Equal("", offBody);
-        var spans = _spans.WaitFor(s => s.Count(IsFront) >= 3 && s.Count(IsBack) >= 2);
+        var spans = Spans.WaitFor(s => s.Count(IsFront) >= 3 && s.Count(IsBack) >= 2);
         Assert.Equal(2, spans.Count(s => IsFront(s) && s.String("url.path") == "/var"));
         Assert.Single(spans, s => IsFront(s) && s.String("url.path") == "/api/on");
         Assert.DoesNotContain(spans, s => IsFront(s) && s.String("url.path") == "/off/x");
@@ -218,7 +200,7 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
         Assert.Equal("", off[0]);
         Assert.Matches("^[0-9a-f]{16}$", off[1]);
 
-        var spans = _spans.WaitForCount(2, IsFront);
+        var spans = Spans.WaitForCount(2, IsFront);
         var server = Assert.Single(spans, s => IsFront(s) && s.TraceId == traceId);
         Assert.Equal(traced[1], server.SpanId);
         Assert.Equal(parentId, server.ParentSpanId);
@@ -231,7 +213,7 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
         StartNginx(Config());
         var redirected = await Get("/redirect");
         await Get("/auth/page");
-        var spans = _spans.WaitFor(s => s.Count(IsFront) >= 2 && s.Count(x => x.Kind == DecodedSpan.Client) >= 3 && s.Count(IsBack) >= 3);
+        var spans = Spans.WaitFor(s => s.Count(IsFront) >= 2 && s.Count(x => x.Kind == DecodedSpan.Client) >= 3 && s.Count(IsBack) >= 3);
 
         var redirect = Assert.Single(spans, s => IsFront(s) && s.String("url.path") == "/redirect");
         Assert.Equal("GET /redirect", redirect.Name);
@@ -247,7 +229,7 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
         Assert.Contains(backends, b => b.String("url.path") == "/checked" && authClients.Any(c => c.SpanId == b.ParentSpanId));
         Assert.Contains(backends, b => b.String("url.path") == "/auth/page" && authClients.Any(c => c.SpanId == b.ParentSpanId));
         Assert.Equal(2, spans.Count(IsFront));
-        _nginx.AssertNoCrash();
+        Nginx.AssertNoCrash();
     }
 
     [Fact]
@@ -256,7 +238,7 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
         StartNginx(Config());
         await Get("/down");
         await Get("/static/file");
-        var spans = _spans.WaitFor(s => s.Count(IsFront) >= 2 && s.Any(x => x.Kind == DecodedSpan.Client));
+        var spans = Spans.WaitFor(s => s.Count(IsFront) >= 2 && s.Any(x => x.Kind == DecodedSpan.Client));
         var server = Assert.Single(spans, s => IsFront(s) && s.String("url.path") == "/down");
         Assert.Equal(502, server.Int("http.response.status_code"));
         Assert.Equal(2, server.StatusCode);
@@ -275,30 +257,30 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
         StartNginx(Config(http: "kt_sampling_rate 0;"));
         var body = await Get("/api/unsampled");
         Assert.Matches("^00-[0-9a-f]{32}-[0-9a-f]{16}-02$", body);
-        _nginx.Quit();
-        Assert.True(_nginx.WaitForExit(TimeSpan.FromSeconds(30)));
-        Assert.Empty(_spans.Read());
-        _nginx.AssertNoCrash();
+        Nginx.Quit();
+        Assert.True(Nginx.WaitForExit(TimeSpan.FromSeconds(30)));
+        Assert.Empty(Spans.Read());
+        Nginx.AssertNoCrash();
     }
 
     [Fact]
     public async Task NginxT_AndTheMaster_NeverStartTheRuntime()
     {
-        var file = Path.Combine(_nginx.Prefix, "spans.jsonl");
-        _nginx.WriteConfig($$"""
+        var file = Path.Combine(Nginx.Prefix, "spans.jsonl");
+        Nginx.WriteConfig($$"""
             kt_exporter { file {{file}}; }
             kt_trace on;
             server { listen 127.0.0.1:{{Front}}; location / { return 200 "$kt_trace_id"; } }
             """);
-        var (exit, output) = _nginx.TestConfig();
+        var (exit, output) = Nginx.TestConfig();
         Assert.True(exit == 0, output);
         // kt_init opens the file: nginx -t did not call it
         Assert.False(File.Exists(file), "nginx -t started the engine");
 
-        _nginx.Start();
+        Nginx.Start();
         Assert.Matches("^[0-9a-f]{32}$", await Get("/"));
-        Assert.Equal(1, NginxServer.Threads(_nginx.MasterPid));
-        var workers = _nginx.WorkerPids();
+        Assert.Equal(1, NginxServer.Threads(Nginx.MasterPid));
+        var workers = Nginx.WorkerPids();
         Assert.Equal(2, workers.Count);
         // the control: a worker that called kt_init has the runtime's threads
         Assert.Contains(workers, w => NginxServer.Threads(w) > 1);
@@ -324,11 +306,11 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
     [InlineData("kt_resource_attribute deployment.environment;", "invalid number of arguments in \"kt_resource_attribute\" directive")]
     public void BadConfiguration_FailsNginxT_NamingTheDirective(string directive, string message)
     {
-        _nginx.WriteConfig($$"""
+        Nginx.WriteConfig($$"""
             {{directive}}
             server { listen 127.0.0.1:{{Front}}; location / { return 200; } }
             """);
-        var (exit, output) = _nginx.TestConfig();
+        var (exit, output) = Nginx.TestConfig();
         Assert.NotEqual(0, exit);
         Assert.Contains(message, output);
         Assert.Contains("[emerg]", output);
@@ -341,28 +323,28 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
         // a few hundred requests a second, always some in flight: not so many that the
         // exporter thread, starved of CPU on a busy 2-core machine, drops spans by policy
         // (counted, and logged at exit as "kt: spans dropped")
-        var load = Wrk.RunAsync(_nginx.Url("/api/load"), seconds: 5, connections: 4, delayMs: 5);
+        var load = Wrk.RunAsync(Nginx.Url("/api/load"), seconds: 5, connections: 4, delayMs: 5);
         await Task.Delay(1500);
-        _nginx.Reload();
+        Nginx.Reload();
         await Task.Delay(1500);
-        _nginx.Quit();
+        Nginx.Quit();
         var wrk = await load;
-        Assert.True(_nginx.WaitForExit(TimeSpan.FromSeconds(60)), "nginx did not exit after quit");
-        _nginx.AssertNoCrash();
+        Assert.True(Nginx.WaitForExit(TimeSpan.FromSeconds(60)), "nginx did not exit after quit");
+        Nginx.AssertNoCrash();
 
-        var frontLines = File.ReadAllLines(Path.Combine(_nginx.Prefix, "logs", "front.log"));
-        long backLogged = File.ReadLines(Path.Combine(_nginx.Prefix, "logs", "back.log")).LongCount();
+        var frontLines = File.ReadAllLines(Path.Combine(Nginx.Prefix, "logs", "front.log"));
+        long backLogged = File.ReadLines(Path.Combine(Nginx.Prefix, "logs", "back.log")).LongCount();
         long loaded = frontLines.LongCount(l => l.Contains("GET /api/load"));
         Assert.True(loaded > 100, $"too little load to test: {loaded} requests\n{wrk.Output}");
         Assert.True(loaded >= wrk.Requests - wrk.Non2xx3xx, $"{loaded} logged, wrk completed {wrk.Requests}");
 
         // every worker flushed before it exited: nothing more will come. Every request nginx
         // logged (those wrk cut short at the quit too) is one SERVER span.
-        var spans = _spans.Read();
+        var spans = Spans.Read();
         var front = spans.Where(IsFront).ToList();
         Assert.True(frontLines.Length == front.Count,
             $"{frontLines.Length} requests logged, {front.Count} SERVER spans; kt's log lines:\n"
-            + string.Join("\n", _nginx.ErrorLog.Split('\n').Where(l => l.Contains("kt:"))));
+            + string.Join("\n", Nginx.ErrorLog.Split('\n').Where(l => l.Contains("kt:"))));
         Assert.Equal(front.Count, front.Select(s => s.SpanId).Distinct().Count());
         Assert.Equal(backLogged, spans.LongCount(IsBack));
 
@@ -381,7 +363,7 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
     [Fact]
     public async Task ACollectorThatDoesNotAnswer_StallsNoRequest_NorReload_NorQuit()
     {
-        _receiver.Behaviour = _ => new OtlpReceiver.Answer(200, Hang: true);
+        Receiver.Behaviour = _ => new OtlpReceiver.Answer(200, Hang: true);
         StartNginx(Config(exporterExtra: "timeout 60s; shutdown_timeout 1s;"));
         var watch = System.Diagnostics.Stopwatch.StartNew();
         for (int i = 0; i < 50; i++)
@@ -390,14 +372,14 @@ public sealed partial class NginxModuleTests : IAsyncLifetime
         await Task.Delay(500);   // a batch is on its way to the collector, and hangs
 
         watch.Restart();
-        _nginx.Reload(TimeSpan.FromSeconds(20));
+        Nginx.Reload(TimeSpan.FromSeconds(20));
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"reload took {watch.Elapsed}");
         await Get("/api/after-reload");
 
         watch.Restart();
-        _nginx.Quit();
-        Assert.True(_nginx.WaitForExit(TimeSpan.FromSeconds(20)), "nginx did not exit after quit");
+        Nginx.Quit();
+        Assert.True(Nginx.WaitForExit(TimeSpan.FromSeconds(20)), "nginx did not exit after quit");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15), $"quit took {watch.Elapsed}");
-        _nginx.AssertNoCrash();
+        Nginx.AssertNoCrash();
     }
 }

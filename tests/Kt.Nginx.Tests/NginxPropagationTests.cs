@@ -9,13 +9,8 @@ namespace Kt.Tests;
 /// <c>name=value</c> line each, so a test sees what was sent and what was not.
 /// </summary>
 [Collection("nginx")]
-public sealed class NginxPropagationTests : IAsyncLifetime
+public sealed class NginxPropagationTests() : NginxReceiverTest(ports: 2)
 {
-    private OtlpReceiver _receiver = null!;
-    private ReceivedSpans _spans = null!;
-    private readonly NginxServer _nginx = new(ports: 2);
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-
     public static readonly string[] Formats = ["w3c", "b3", "b3-single", "jaeger", "ot", "datadog", "aws", "gcp"];
 
     /// <summary>Every header a format reads or writes, as the backend echoes them.</summary>
@@ -29,30 +24,17 @@ public sealed class NginxPropagationTests : IAsyncLifetime
         "x-amzn-trace-id", "x-cloud-trace-context",
     ];
 
-    public async Task InitializeAsync()
-    {
-        _receiver = await OtlpReceiver.StartAsync();
-        _spans = new ReceivedSpans(_receiver);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        _nginx.Dispose();
-        await _receiver.DisposeAsync();
-    }
-
-    private int Front => _nginx.Ports[0];
-    private int Back => _nginx.Ports[1];
+    private int Front => Nginx.Ports[0];
+    private int Back => Nginx.Ports[1];
 
     private void StartNginx()
     {
         var perFormat = string.Join("\n", Formats.Select(f =>
             $"location /{f}/ {{ kt_propagation {f}; add_header X-Kt-Parent $kt_parent_id; proxy_pass http://backend; }}"));
         var echo = string.Join("\\n", TraceHeaders.Select(h => $"{h}=$http_{h.Replace('-', '_')}"));
-        _nginx.WriteConfig($$"""
+        Nginx.WriteConfig($$"""
             kt_exporter {
-                endpoint {{_receiver.Endpoint}};
+                endpoint {{Receiver.Endpoint}};
                 interval 50ms;
             }
             kt_trace on;
@@ -76,7 +58,7 @@ public sealed class NginxPropagationTests : IAsyncLifetime
                 location / { return 200 "{{echo}}"; }
             }
             """);
-        _nginx.Start();
+        Nginx.Start();
     }
 
     /// <summary>Sends a request with the given "Name: value" headers; the trace headers the backend got, and the response.</summary>
@@ -88,7 +70,7 @@ public sealed class NginxPropagationTests : IAsyncLifetime
             int colon = header.IndexOf(':');
             Assert.True(request.Headers.TryAddWithoutValidation(header[..colon], header[(colon + 1)..].Trim()), header);
         }
-        var response = await _http.SendAsync(request);
+        var response = await Http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {body}");
         var upstream = body.Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -103,7 +85,7 @@ public sealed class NginxPropagationTests : IAsyncLifetime
     /// <summary>The SERVER span of the request to path and its CLIENT span, once both arrived.</summary>
     private (DecodedSpan Server, DecodedSpan Client) SpansOf(string path)
     {
-        var spans = _spans.WaitFor(s => s.Any(x => IsFront(x) && x.String("url.path") == path
+        var spans = Spans.WaitFor(s => s.Any(x => IsFront(x) && x.String("url.path") == path
                 && s.Any(c => c.Kind == DecodedSpan.Client && c.ParentSpanId == x.SpanId)),
             what: $"the spans of {path}");
         var server = Assert.Single(spans, s => IsFront(s) && s.String("url.path") == path);
@@ -208,8 +190,8 @@ public sealed class NginxPropagationTests : IAsyncLifetime
         Assert.Equal(parentId, server.ParentSpanId);
         Assert.Equal(parentId, Assert.Single(response.Headers.GetValues("X-Kt-Parent")));
         Assert.Equal(Expected(format, traceId, client.SpanId, server.SpanId, tracestate: format == "w3c" ? "vendor=abc" : ""), upstream);
-        Assert.DoesNotContain("[info]", string.Join("\n", _nginx.ErrorLog.Split('\n').Where(l => l.Contains("kt:"))));
-        _nginx.AssertNoCrash();
+        Assert.DoesNotContain("[info]", string.Join("\n", Nginx.ErrorLog.Split('\n').Where(l => l.Contains("kt:"))));
+        Nginx.AssertNoCrash();
     }
 
     [Fact]
@@ -260,13 +242,13 @@ public sealed class NginxPropagationTests : IAsyncLifetime
         }
         await Get("/w3c/sampled");   // the control: a sampled request is exported
 
-        _nginx.Quit();
-        Assert.True(_nginx.WaitForExit(TimeSpan.FromSeconds(30)), "nginx did not exit after quit");
-        var spans = _spans.Read();
+        Nginx.Quit();
+        Assert.True(Nginx.WaitForExit(TimeSpan.FromSeconds(30)), "nginx did not exit after quit");
+        var spans = Spans.Read();
         Assert.Contains(spans, s => IsFront(s) && s.String("url.path") == "/w3c/sampled");
         Assert.DoesNotContain(spans, s => s.String("url.path")?.EndsWith("/unsampled") == true);
         Assert.Equal(1, spans.Count(s => s.Kind == DecodedSpan.Client));
-        _nginx.AssertNoCrash();
+        Nginx.AssertNoCrash();
     }
 
     /// <summary>(format, malformed headers, the header the log must name, the trace id they carry).</summary>
@@ -297,8 +279,8 @@ public sealed class NginxPropagationTests : IAsyncLifetime
         Assert.False(response.Headers.Contains("X-Kt-Parent"), "no parent, no $kt_parent_id");
         // the upstream gets the new trace, not the caller's malformed headers
         Assert.Equal(Expected(format, server.TraceId, client.SpanId, server.SpanId, w3cFlags: "03"), upstream);
-        Assert.Contains($"kt: trace context ignored: {header}: ", _nginx.ErrorLog);
-        _nginx.AssertNoCrash();
+        Assert.Contains($"kt: trace context ignored: {header}: ", Nginx.ErrorLog);
+        Nginx.AssertNoCrash();
     }
 
     [Fact]
@@ -334,7 +316,7 @@ public sealed class NginxPropagationTests : IAsyncLifetime
         Assert.Null(bad.ParentSpanId);
         Assert.NotEqual(w3cTrace, bad.TraceId);
         Assert.DoesNotContain(b3Trace, bad.TraceId);
-        Assert.Contains("kt: trace context ignored: x-b3-traceid: ", _nginx.ErrorLog);
+        Assert.Contains("kt: trace context ignored: x-b3-traceid: ", Nginx.ErrorLog);
 
         var (unlisted, client) = SpansOf("/b3/w3c-only");
         Assert.Null(unlisted.ParentSpanId);
@@ -353,18 +335,18 @@ public sealed class NginxPropagationTests : IAsyncLifetime
         // set runs after the span started; $upstream_status exists only after the proxying
         Assert.Equal("late-7 200", server.Name);
         Assert.Equal("late-7", server.String("app.route"));
-        Assert.DoesNotContain("using uninitialized \"route\" variable", _nginx.ErrorLog);
+        Assert.DoesNotContain("using uninitialized \"route\" variable", Nginx.ErrorLog);
     }
 
     [Fact]
     public void NginxT_AcceptsEveryFormat_InAnyCase()
     {
-        _nginx.WriteConfig($$"""
+        Nginx.WriteConfig($$"""
             kt_trace on;
             kt_propagation W3C b3 B3-Single jaeger ot datadog aws gcp;
             server { listen 127.0.0.1:{{Front}}; location / { kt_propagation gcp aws; return 200; } }
             """);
-        var (exit, output) = _nginx.TestConfig();
+        var (exit, output) = Nginx.TestConfig();
         Assert.True(exit == 0, output);
     }
 }

@@ -8,26 +8,8 @@ namespace Kt.Tests;
 /// loopback and read by the independent decoder; with and without the kt module.
 /// </summary>
 [Collection("nginx")]
-public sealed class OpenRestyLuaTests : IAsyncLifetime
+public sealed class OpenRestyLuaTests() : NginxReceiverTest(ports: 1)
 {
-    private OtlpReceiver _receiver = null!;
-    private ReceivedSpans _spans = null!;
-    private readonly NginxServer _nginx = new(ports: 1);
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-
-    public async Task InitializeAsync()
-    {
-        _receiver = await OtlpReceiver.StartAsync();
-        _spans = new ReceivedSpans(_receiver);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        _nginx.Dispose();
-        await _receiver.DisposeAsync();
-    }
-
     private static string Repository => OtlpDecoder.RepositoryRoot();
 
     private static string Library => Path.Combine(Repository, "artifacts", "native", "libkt.so");
@@ -35,20 +17,20 @@ public sealed class OpenRestyLuaTests : IAsyncLifetime
     /// <summary>nginx with the lua module, and the kt module when asked; the Lua binding on the package path.</summary>
     private void Start(string server, bool ktModule = false, string http = "", string initWorker = "", string init = "")
     {
-        _nginx.Modules.Clear();
-        _nginx.Modules.AddRange(NginxServer.LuaModules);
+        Nginx.Modules.Clear();
+        Nginx.Modules.AddRange(NginxServer.LuaModules);
         if (ktModule)
-            _nginx.Modules.Add(NginxServer.ModulePath);
-        _nginx.MainDirectives = $"env KT_LIBRARY={Library};";
+            Nginx.Modules.Add(NginxServer.ModulePath);
+        Nginx.MainDirectives = $"env KT_LIBRARY={Library};";
         string exporter = ktModule
             ? $$"""
-                kt_exporter { endpoint {{_receiver.Endpoint}}; interval 50ms; }
+                kt_exporter { endpoint {{Receiver.Endpoint}}; interval 50ms; }
                 kt_service_name kt-openresty;
                 kt_trace on;
                 kt_trace_context propagate;
                 """
             : "";
-        _nginx.WriteConfig($$"""
+        Nginx.WriteConfig($$"""
             lua_package_path "{{Repository}}/bindings/lua/?.lua;;";
             {{exporter}}
             init_by_lua_block {
@@ -56,17 +38,17 @@ public sealed class OpenRestyLuaTests : IAsyncLifetime
             }
             init_worker_by_lua_block {
                 local tracing = require "kt.tracing"
-                assert(tracing.init { endpoint = "{{_receiver.Endpoint}}", service_name = "kt-openresty", schedule_delay_ms = 50 })
+                assert(tracing.init { endpoint = "{{Receiver.Endpoint}}", service_name = "kt-openresty", schedule_delay_ms = 50 })
                 {{initWorker}}
             }
             exit_worker_by_lua_block { require("kt.tracing").shutdown(10000) }
             {{http}}
             server {
-                listen 127.0.0.1:{{_nginx.Ports[0]}} reuseport;
+                listen 127.0.0.1:{{Nginx.Ports[0]}} reuseport;
                 {{server}}
             }
             """);
-        _nginx.Start();
+        Nginx.Start();
     }
 
     private const string NestedHandler = """
@@ -97,13 +79,13 @@ public sealed class OpenRestyLuaTests : IAsyncLifetime
 
     private async Task<string> Get(string path, string? traceparent = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, _nginx.Url(path));
+        using var request = new HttpRequestMessage(HttpMethod.Get, Nginx.Url(path));
         request.Headers.ConnectionClose = true; // a new connection each time, so both workers serve
         if (traceparent is not null)
             request.Headers.TryAddWithoutValidation("traceparent", traceparent);
-        using var response = await _http.SendAsync(request);
+        using var response = await Http.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {body}\n{_nginx.ErrorLog}");
+        Assert.True(response.IsSuccessStatusCode, $"{path}: {(int)response.StatusCode} {body}\n{Nginx.ErrorLog}");
         return body;
     }
 
@@ -115,7 +97,7 @@ public sealed class OpenRestyLuaTests : IAsyncLifetime
         for (int i = 0; i < n; i++)
             Assert.Equal("true\n", await Get($"/lua/{i}" + (i % 4 == 0 ? "?fail=1" : "")));
 
-        var spans = _spans.WaitForCount(3 * n);
+        var spans = Spans.WaitForCount(3 * n);
         var roots = spans.Where(s => s.Name.StartsWith("handle /lua/")).ToList();
         Assert.Equal(n, roots.Count);
         Assert.True(roots.Select(r => r.Int("worker.pid")).Distinct().Count() >= 2, "both workers served and exported");
@@ -134,7 +116,7 @@ public sealed class OpenRestyLuaTests : IAsyncLifetime
             bool failed = root.Name.EndsWith("/0") || int.Parse(root.Name["handle /lua/".Length..]) % 4 == 0;
             Assert.Equal(failed ? 2 : 0, query.StatusCode);
         }
-        _nginx.AssertNoCrash();
+        Nginx.AssertNoCrash();
     }
 
     [Fact]
@@ -174,7 +156,7 @@ public sealed class OpenRestyLuaTests : IAsyncLifetime
             }
             """);
         Assert.Equal("true\n", await Get("/seed"));
-        var spans = _spans.WaitForCount(2);
+        var spans = Spans.WaitForCount(2);
         var mySpan = Assert.Single(spans, s => s.Name == "my-span");
         var child = Assert.Single(spans, s => s.Name == "my-child");
         Assert.Equal(mySpan.SpanId, child.ParentSpanId);
@@ -206,10 +188,10 @@ public sealed class OpenRestyLuaTests : IAsyncLifetime
                 tracer:start_span("worker span"):finish()
             """);
         Assert.Equal("true\n", await Get("/master"));
-        Assert.Equal(1, NginxServer.Threads(_nginx.MasterPid));
-        foreach (var worker in _nginx.WorkerPids())
+        Assert.Equal(1, NginxServer.Threads(Nginx.MasterPid));
+        foreach (var worker in Nginx.WorkerPids())
             Assert.True(NginxServer.Threads(worker) > 1, "a worker runs the engine's threads");
-        _spans.WaitForCount(2, s => s.Name == "worker span");
+        Spans.WaitForCount(2, s => s.Name == "worker span");
     }
 
     [Fact]
@@ -272,7 +254,7 @@ public sealed class OpenRestyLuaTests : IAsyncLifetime
             """, ktModule: true);
         const string traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
         Assert.Equal("true\n", await Get("/joined", traceparent));
-        var spans = _spans.WaitFor(s => s.Any(x => x.Name == "lua child") && s.Any(x => x.Kind == DecodedSpan.Server && x.String("url.path") == "/joined"));
+        var spans = Spans.WaitFor(s => s.Any(x => x.Name == "lua child") && s.Any(x => x.Kind == DecodedSpan.Server && x.String("url.path") == "/joined"));
         var server = Assert.Single(spans, s => s.Kind == DecodedSpan.Server && s.String("url.path") == "/joined");
         var child = Assert.Single(spans, s => s.Name == "lua child");
         Assert.Equal("0af7651916cd43dd8448eb211c80319c", server.TraceId);
@@ -296,19 +278,19 @@ public sealed class OpenRestyLuaTests : IAsyncLifetime
         Start(NestedHandler);
         // Paced: at full speed on two cores nginx and wrk leave the exporter thread too little
         // time, and the engine then drops (and counts) spans rather than slow requests down.
-        var load = Wrk.RunAsync(_nginx.Url("/lua/load"), seconds: 6, connections: 8, delayMs: 5);
+        var load = Wrk.RunAsync(Nginx.Url("/lua/load"), seconds: 6, connections: 8, delayMs: 5);
         await Task.Delay(2000);
-        _nginx.Reload();
+        Nginx.Reload();
         await Task.Delay(2000);
         var result = await load;
-        _nginx.Quit();
-        Assert.True(_nginx.WaitForExit(TimeSpan.FromSeconds(60)), "nginx did not quit");
-        _nginx.AssertNoCrash();
+        Nginx.Quit();
+        Assert.True(Nginx.WaitForExit(TimeSpan.FromSeconds(60)), "nginx did not quit");
+        Nginx.AssertNoCrash();
         Assert.True(result.Requests > 100, result.Output);
         Assert.Equal(0, result.Non2xx3xx);
         // Every request wrk saw completed had finished its spans; some more may have finished
         // for requests wrk gave up on at the end.
-        var spans = _spans.WaitFor(s => s.Count(x => x.Name == "handle /lua/load") >= result.Requests, TimeSpan.FromSeconds(30), $"{result.Requests} root spans");
+        var spans = Spans.WaitFor(s => s.Count(x => x.Name == "handle /lua/load") >= result.Requests, TimeSpan.FromSeconds(30), $"{result.Requests} root spans");
         int roots = spans.Count(x => x.Name == "handle /lua/load");
         Assert.InRange(roots, result.Requests, result.Requests + 8 * 2);
         var traces = spans.Where(x => x.Name == "handle /lua/load").Select(x => x.TraceId).ToHashSet();
