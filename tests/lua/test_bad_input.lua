@@ -16,7 +16,7 @@ end)
 
 t.test("a library that is not there is named", function()
     package.loaded["kt.native"].C = nil
-    t.fails({ "libkt.so not found", "/no/such/libkt.so" }, tracing.init { library = "/no/such/libkt.so" })
+    t.fails({ "libkt.so not found", "/no/such/libkt.so" }, tracing.init { libkt = "/no/such/libkt.so" })
 end)
 
 t.test("calls before init are no-ops", function()

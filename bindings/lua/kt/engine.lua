@@ -60,7 +60,7 @@ local function option_text(key, value)
 end
 
 --- Starts the engine with kt_init's settings (kt.h lists the keys); settings not given come from
---- the OTEL_* environment variables. `library` names libkt.so. When the engine already runs (the
+--- the OTEL_* environment variables. `libkt` is the path of libkt.so. When the engine already runs (the
 --- Nginx module started it), it is kept as it is and true is returned.
 function M.init(settings)
     if settings ~= nil and type(settings) ~= "table" then
@@ -70,10 +70,11 @@ function M.init(settings)
     if in_nginx_master() then
         return nil, "tracing.init: call it in init_worker_by_lua*, not in init_by_lua* (the master must not start the engine)"
     end
-    if settings.library ~= nil and type(settings.library) ~= "string" then
-        return nil, "tracing.init: library must be a path to libkt.so"
+    local libkt = settings.libkt
+    if libkt ~= nil and type(libkt) ~= "string" then
+        return nil, "tracing.init: libkt must be the path of libkt.so"
     end
-    local C, err = native.load(settings.library)
+    local C, err = native.load(libkt)
     if not C then return nil, "tracing.init: " .. err end
 
     local keys, values = {}, {}
@@ -81,7 +82,7 @@ function M.init(settings)
         if type(key) ~= "string" then
             return nil, "tracing.init: setting names must be strings, got a " .. type(key)
         end
-        if key ~= "library" then
+        if key ~= "libkt" then
             local text, text_err = option_text(key, value)
             if not text then return nil, text_err end
             keys[#keys + 1], values[#values + 1] = key, text

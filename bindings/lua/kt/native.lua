@@ -126,7 +126,7 @@ function M.load(path)
             errors[#errors + 1] = tostring(lib)
         end
         if not namespace then
-            return nil, "libkt.so not found (set KT_LIBRARY or pass library=): " .. table.concat(errors, "; ")
+            return nil, "libkt.so not found (set KT_LIBRARY or pass libkt=): " .. table.concat(errors, "; ")
         end
     end
     local abi = namespace.kt_abi_version()
