@@ -18,10 +18,9 @@ duration="${KT_WRK_DURATION:-10s}"
 rounds="${KT_WRK_ROUNDS:-3}"
 rm -rf "$work" && mkdir -p "$work/logs"
 
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-port=$((20000 + RANDOM % 20000))
-while listening "$port"; do port=$((20000 + RANDOM % 20000)); done
-upstream_port=$((port + 1))
+source "$repo/bindings/nginx/loopback.sh"
+port="$(free_port)"
+upstream_port="$(free_port "$port")"
 
 write_conf() { # $1: exporter settings for tracing.init
     cat >"$work/nginx.conf" <<CONF

@@ -34,15 +34,9 @@ if [[ ! -f $module ]]; then
 fi
 rm -rf "$work" && mkdir -p "$work"
 
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-    local port=$((20000 + RANDOM % 20000))
-    while listening "$port"; do port=$((20000 + RANDOM % 20000)); done
-    echo "$port"
-}
+source "$repo/bindings/nginx/loopback.sh"
 front="$(free_port)"
-back="$(free_port)"
-while [[ $back == "$front" ]]; do back="$(free_port)"; done
+back="$(free_port "$front")"
 
 temp_paths() { # $1: prefix
     printf '    %s_temp_path %s/tmp/%s;\n' client_body "$1" client_body proxy "$1" proxy \

@@ -70,11 +70,9 @@ internal static unsafe class ContextExports
             var runtime = NativeRuntime.Current;
             if (runtime is null)
                 return Fail.NotInitialized("kt_context_end");
-            int status = runtime.Context(context, out var found);
+            int status = runtime.RequiredContext(context, out var found);
             if (status != Status.Ok)
                 return status;
-            if (found is null)
-                return LastError.Set(Status.InvalidHandle, "context: 0 is not a context");
             found.End();
             return runtime.Contexts.Free(context);
         }
@@ -120,11 +118,9 @@ internal static unsafe class ContextExports
             int status = runtime.Tracer(tracer, out var t);
             if (status != Status.Ok)
                 return status;
-            status = runtime.Context(context, out var ctx);
+            status = runtime.RequiredContext(context, out var ctx);
             if (status != Status.Ok)
                 return status;
-            if (ctx is null)
-                return LastError.Set(Status.InvalidHandle, "context: 0 is not a context");
             return Arguments.From(t!.SetActiveSpan(SpanHandle.FromToken(runtime.Engine, (long)span), ctx), "span");
         }
         catch (Exception e)
@@ -141,11 +137,9 @@ internal static unsafe class ContextExports
             var runtime = NativeRuntime.Current;
             if (runtime is null)
                 return Fail.NotInitialized("kt_context_extract");
-            int status = runtime.Context(context, out var ctx);
+            int status = runtime.RequiredContext(context, out var ctx);
             if (status != Status.Ok)
                 return status;
-            if (ctx is null)
-                return LastError.Set(Status.InvalidHandle, "context: 0 is not a context");
             status = Arguments.Text(traceparent, traceparentLen, "traceparent", out var parent);
             if (status != Status.Ok)
                 return status;

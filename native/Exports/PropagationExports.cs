@@ -42,11 +42,9 @@ internal static unsafe class PropagationExports
             int status = Arguments.NotNull(usedFormat, "used_format");
             if (status != Status.Ok)
                 return status;
-            status = runtime.Context(context, out var ctx);
+            status = runtime.RequiredContext(context, out var ctx);
             if (status != Status.Ok)
                 return status;
-            if (ctx is null)
-                return LastError.Set(Status.InvalidHandle, "context: 0 is not a context");
             status = ValidateFormats(formats, formatCount);
             if (status != Status.Ok)
                 return status;

@@ -55,10 +55,10 @@ internal static unsafe class RequestSpanExports
             var runtime = NativeRuntime.Current;
             if (runtime is null)
                 return Fail.NotInitialized("kt_context_attach");
-            int status = RequireContext(runtime, context, out var ctx);
+            int status = runtime.RequiredContext(context, out var ctx);
             if (status != Status.Ok)
                 return status;
-            var result = ctx!.Attach(SpanHandle.FromToken(runtime.Engine, (long)span));
+            var result = ctx.Attach(SpanHandle.FromToken(runtime.Engine, (long)span));
             return result == KtStatus.InvalidArgument
                 ? LastError.Set(Status.InvalidArgument, "span: it belongs to another context")
                 : Arguments.From(result, "span");
@@ -83,10 +83,10 @@ internal static unsafe class RequestSpanExports
                 return LastError.Set(Status.InvalidArgument, "spans: NULL pointer with a capacity of " + capacity);
             if (capacity > int.MaxValue)
                 return LastError.Set(Status.InvalidArgument, $"capacity: {capacity} is too large");
-            int status = RequireContext(runtime, context, out var ctx);
+            int status = runtime.RequiredContext(context, out var ctx);
             if (status != Status.Ok)
                 return status;
-            *count = (nuint)ctx!.CopyOpenSpans(new Span<long>(spans, (int)capacity));
+            *count = (nuint)ctx.CopyOpenSpans(new Span<long>(spans, (int)capacity));
             return Status.Ok;
         }
         catch (Exception e)
@@ -105,10 +105,10 @@ internal static unsafe class RequestSpanExports
                 return Fail.NotInitialized("kt_context_set_should_sample");
             if (shouldSample is not (0 or 1))
                 return LastError.Set(Status.InvalidArgument, $"should_sample: {shouldSample} is not 0 or 1");
-            int status = RequireContext(runtime, context, out var ctx);
+            int status = runtime.RequiredContext(context, out var ctx);
             if (status != Status.Ok)
                 return status;
-            ctx!.SetShouldSample(shouldSample == 1);
+            ctx.SetShouldSample(shouldSample == 1);
             return Status.Ok;
         }
         catch (Exception e)
@@ -138,13 +138,5 @@ internal static unsafe class RequestSpanExports
         {
             return Fail.Internal("kt_trace_sampled", e);
         }
-    }
-
-    private static int RequireContext(NativeRuntime runtime, ulong context, out TraceContext? ctx)
-    {
-        int status = runtime.Context(context, out ctx);
-        if (status != Status.Ok)
-            return status;
-        return ctx is null ? LastError.Set(Status.InvalidHandle, "context: 0 is not a context") : Status.Ok;
     }
 }

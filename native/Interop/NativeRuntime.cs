@@ -76,4 +76,14 @@ internal sealed class NativeRuntime
         return status == Status.Ok ? status
             : LastError.Set(status, status == Status.Stale ? "context: the context has ended" : "context: not a context of this engine");
     }
+
+    /// <summary>As <see cref="Context"/>, for calls that need a context: 0 is refused too.</summary>
+    public int RequiredContext(ulong handle, out TraceContext context)
+    {
+        int status = Context(handle, out var found);
+        context = found!;
+        if (status != Status.Ok)
+            return status;
+        return found is null ? LastError.Set(Status.InvalidHandle, "context: 0 is not a context") : Status.Ok;
+    }
 }

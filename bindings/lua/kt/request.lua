@@ -19,7 +19,6 @@ local REQUEST_PHASES = {
 
 local out_context = ffi.new("kt_context[1]")
 local state_handle, state_epoch = nil, -1
-local module_seen = false
 
 local function begin()
     if native.C.kt_context_begin(out_context) ~= native.OK then return nil end
@@ -54,7 +53,6 @@ local function request_context(ngx)
     if hex ~= nil and #hex == 16 then
         local handle = from_hex(hex)
         if handle then
-            module_seen = true
             box = ffi.new("kt_lua_context", handle, 0)
             ctx[CTX_KEY] = box
             return handle
@@ -99,11 +97,6 @@ function M.finish()
     end
     state_handle = nil
     return true
-end
-
---- True once a request in this worker used the Nginx module's context.
-function M.module_seen()
-    return module_seen
 end
 
 return M

@@ -177,13 +177,17 @@ function methods.traceparent(self)
     return ffi_string(traceparent_buffer, written_buffer[0])
 end
 
+local function sampled(self)
+    return read_ids(self) and sampled_buffer[0] == 1 or false
+end
+
 -- Fields Kong's spans have: trace_id and span_id (binary strings, as Kong's), should_sample,
 -- is_recording. Read through kt_span_ids; nil once the span has ended.
 local fields = {
     trace_id = function(self) return read_ids(self) and ffi_string(trace_id_buffer, 16) or nil end,
     span_id = function(self) return read_ids(self) and ffi_string(span_id_buffer, 8) or nil end,
-    should_sample = function(self) return read_ids(self) and sampled_buffer[0] == 1 or false end,
-    is_recording = function(self) return read_ids(self) and sampled_buffer[0] == 1 or false end,
+    should_sample = sampled,
+    is_recording = sampled,
 }
 
 local function index(self, key)

@@ -25,15 +25,9 @@ mkdir -p "$out"/{logs,tmp,html/assets}
 out="$(cd "$out" && pwd)"
 echo "kt logo" >"$out/html/assets/logo.txt"
 
-listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-    local port=$((20000 + RANDOM % 20000))
-    while listening "$port"; do port=$((20000 + RANDOM % 20000)); done
-    echo "$port"
-}
+source "$here/../loopback.sh"
 front="$(free_port)"
-app="$(free_port)"
-while [[ $app == "$front" ]]; do app="$(free_port)"; done
+app="$(free_port "$front")"
 
 render() { # $1: the kt_propagation formats
     sed -e "s|@MODULE@|$module|g" -e "s|@PREFIX@|$out|g" -e "s|@FRONT_PORT@|$front|g" \
