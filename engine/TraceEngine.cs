@@ -298,9 +298,29 @@ public sealed partial class TraceEngine : IDisposable
         var status = Resolve(token, out int slot);
         if (status != KtStatus.Ok)
             return status;
-        ref var s = ref Store.Slots[slot];
-        if (s.State != SlotState.Recording)
+        if (Store.Slots[slot].State != SlotState.Recording)
             return KtStatus.Ok;
+        return SetSlotAttribute(slot, key, value);
+    }
+
+    /// <summary>
+    /// Resolves a handle for several calls in a row: <paramref name="slot"/> is the span's slot
+    /// when it records, else -1 (the calls would change nothing). The slot stays the span's
+    /// until the same thread finishes or releases it.
+    /// </summary>
+    internal KtStatus RecordingSlot(long token, out int slot)
+    {
+        var status = Resolve(token, out slot);
+        if (status != KtStatus.Ok || Store.Slots[slot].State != SlotState.Recording)
+            slot = -1;
+        return status;
+    }
+
+    /// <summary>Sets an attribute of a slot that <see cref="RecordingSlot"/> gave.</summary>
+    internal KtStatus SetSlotAttribute<TValue>(int slot, scoped in TextInput key, scoped in TValue value)
+        where TValue : IAttributeValue, allows ref struct
+    {
+        ref var s = ref Store.Slots[slot];
         return Store.SetAttribute(slot, ref s, Store.Attributes.AsSpan(slot * Store.AttributesPerSpan, Store.AttributesPerSpan),
             ref s.AttributeCount, Store.AttributeLimit, ref s.DroppedAttributes, key, value);
     }

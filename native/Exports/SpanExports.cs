@@ -45,8 +45,8 @@ internal static unsafe class SpanExports
             }
             var span = runtime.Engine.StartSpan(t!, ctx, new TextInput(nameBytes, validated: true), spanOptions);
             *output = (ulong)span.Token;
-            if (options != null && options->AttributeCount > 0 && span.IsRecording)
-                AttributeReader.ApplyAll(new SpanTarget(runtime.Engine, span.Token), options->Attributes, options->AttributeCount, "options.attributes");
+            if (options != null && options->AttributeCount > 0 && runtime.Engine.RecordingSlot(span.Token, out int slot) == KtStatus.Ok && slot >= 0)
+                AttributeReader.ApplyAll(new SlotTarget(runtime.Engine, slot), options->Attributes, options->AttributeCount, "options.attributes");
             return Status.Ok;
         }
         catch (InvalidOperationException e)
@@ -111,6 +111,31 @@ internal static unsafe class SpanExports
         catch (Exception e)
         {
             return Fail.Internal("kt_span_set_attribute", e);
+        }
+    }
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_span_set_attributes")]
+    public static int SetAttributes(ulong span, KtAttribute* attributes, nuint count)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized("kt_span_set_attributes");
+            int status = AttributeReader.ValidateAll(attributes, count, "attributes");
+            if (status != Status.Ok || span == 0)
+                return status;
+            var engine = runtime.Engine;
+            var resolved = engine.RecordingSlot((long)span, out int slot);
+            if (resolved != KtStatus.Ok)
+                return Arguments.From(resolved, "span");
+            if (slot < 0)
+                return Status.Ok;
+            return AttributeReader.ApplyAll(new SlotTarget(engine, slot), attributes, count, "attributes", limitIsStatus: true);
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_span_set_attributes", e);
         }
     }
 

@@ -60,15 +60,18 @@ internal static unsafe class AttributeReader
         return Status.Ok;
     }
 
-    /// <summary>Applies count attributes that <see cref="ValidateAll"/> accepted; a limit reached is counted by the engine, not an error.</summary>
-    public static int ApplyAll<TTarget>(in TTarget target, KtAttribute* attributes, nuint count, string name)
+    /// <summary>
+    /// Applies count attributes that <see cref="ValidateAll"/> accepted. A limit reached is
+    /// counted by the engine; it is the call's status only when <paramref name="limitIsStatus"/>.
+    /// </summary>
+    public static int ApplyAll<TTarget>(in TTarget target, KtAttribute* attributes, nuint count, string name, bool limitIsStatus = false)
         where TTarget : IAttributeTarget
     {
         int first = Status.Ok;
         for (nuint i = 0; i < count; i++)
         {
             var status = Apply(target, attributes + i);
-            if (status != KtStatus.Ok && status != KtStatus.LimitReached && first == Status.Ok)
+            if (status != KtStatus.Ok && (limitIsStatus || status != KtStatus.LimitReached) && first == Status.Ok)
                 first = Arguments.From(status, new ArgName(name, (long)i));
         }
         return first;

@@ -14,6 +14,13 @@ internal readonly struct SpanTarget(TraceEngine engine, long token) : IAttribute
         engine.SetAttribute(token, key, value);
 }
 
+/// <summary>A recording span's slot, resolved once for many attributes.</summary>
+internal readonly struct SlotTarget(TraceEngine engine, int slot) : IAttributeTarget
+{
+    public KtStatus Set<TValue>(scoped in TextInput key, scoped in TValue value) where TValue : IAttributeValue, allows ref struct =>
+        engine.SetSlotAttribute(slot, key, value);
+}
+
 internal readonly struct EventTarget(TraceEngine engine, int slot) : IAttributeTarget
 {
     public KtStatus Set<TValue>(scoped in TextInput key, scoped in TValue value) where TValue : IAttributeValue, allows ref struct =>

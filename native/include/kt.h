@@ -260,6 +260,16 @@ int kt_span_release(kt_span span);
 ** KT_E_NOT_INITIALIZED. */
 int kt_span_set_attribute(kt_span span, const kt_attribute *attribute);
 
+/* Sets count attributes in one call (span:set_attributes), in order, as count calls of
+** kt_span_set_attribute would, but every attribute is checked first: a bad one (NULL
+** pointer, bad length, bad UTF-8, unknown type) changes nothing and is named by its index
+** in kt_last_error(). attributes may be NULL when count is 0. A limit reached drops the
+** attributes past it, counted in the export, and returns KT_E_LIMIT. On span 0 or a span
+** that does not record, only the checks run. Thread-safety: as kt_span_set_attribute.
+** Returns KT_OK, KT_E_LIMIT, KT_E_STALE, KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT,
+** KT_E_NOT_INITIALIZED. */
+int kt_span_set_attributes(kt_span span, const kt_attribute *attributes, size_t count);
+
 /* Shorthands of kt_span_set_attribute for the common types; same statuses. */
 int kt_span_set_string(kt_span span, const char *key, size_t key_len, const char *value, size_t value_len);
 int kt_span_set_int(kt_span span, const char *key, size_t key_len, int64_t value);

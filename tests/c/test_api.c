@@ -336,6 +336,7 @@ static void test_calls_before_init_are_not_initialized(void)
     {
         kt_attribute a = attr_scalar("k", KT_ATTR_INT, 1, 0);
         CHECK_STATUS(kt_span_set_attribute(made_up, &a), KT_E_NOT_INITIALIZED);
+        CHECK_STATUS(kt_span_set_attributes(made_up, &a, 1), KT_E_NOT_INITIALIZED);
     }
 }
 
@@ -499,6 +500,8 @@ static void test_attributes_of_every_type(void)
     CHECK_STATUS(kt_span_set_string(span, S("caf\xC3\xA9"), S("\xE6\x97\xA5\xE6\x9C\xAC \xF0\x9F\x98\x80")), KT_OK);
     /* not NUL-terminated: the lengths say where strings end */
     CHECK_STATUS(kt_span_set_string(span, "keyXXXX", 3, "valueYYYY", 5), KT_OK);
+    /* every type again, in one call */
+    CHECK_STATUS(kt_span_set_attributes(span, all, count), KT_OK);
     CHECK_STATUS(kt_span_finish(span, 0), KT_OK);
 }
 
@@ -924,6 +927,49 @@ static void test_limits_from_options_and_environment(void)
     CHECK_STATUS(kt_shutdown(5000), KT_OK);
 }
 
+/* kt_span_set_attributes checks every attribute before it applies any: a bad one changes
+** nothing and is named by its index; a limit drops what is past it and says so. */
+static void test_set_attributes_checks_every_one_first(void)
+{
+    static const kt_option limits[] = { { { S("attribute_count_limit") }, { S("3") } } };
+    kt_attribute batch[3];
+    kt_span span, finished;
+
+    CHECK_STATUS(kt_init(limits, 1), KT_OK);
+    span = start(0, 0, "batch", NULL);
+
+    batch[0] = attr_scalar("a", KT_ATTR_INT, 1, 0);
+    batch[1] = attr_string("b", "\xC3\x28"); /* an invalid two-byte sequence */
+    batch[2] = attr_scalar("c", KT_ATTR_INT, 3, 0);
+    CHECK_ERROR(kt_span_set_attributes(span, batch, 3), KT_E_INVALID_ARGUMENT, "attributes[1].value.string");
+    batch[1].type = 99;
+    CHECK_ERROR(kt_span_set_attributes(span, batch, 3), KT_E_INVALID_ARGUMENT, "attributes[1].type");
+    CHECK_ERROR(kt_span_set_attributes(span, NULL, 2), KT_E_INVALID_ARGUMENT, "attributes");
+    CHECK_STATUS(kt_span_set_attributes(span, NULL, 0), KT_OK);
+
+    /* nothing of the refused calls was applied: three attributes still fit, a fourth does not */
+    batch[1] = attr_scalar("b", KT_ATTR_INT, 2, 0);
+    CHECK_STATUS(kt_span_set_attributes(span, batch, 2), KT_OK);
+    CHECK_STATUS(kt_span_set_int(span, S("c"), 3), KT_OK);
+    CHECK_STATUS(kt_span_set_int(span, S("d"), 4), KT_E_LIMIT);
+    /* a key set before keeps its place: replacing needs no room */
+    CHECK_STATUS(kt_span_set_attributes(span, batch, 2), KT_OK);
+    batch[2] = attr_scalar("e", KT_ATTR_INT, 5, 0);
+    CHECK_ERROR(kt_span_set_attributes(span, batch, 3), KT_E_LIMIT, "attributes[2]");
+
+    /* on span 0 the checks still run */
+    CHECK_STATUS(kt_span_set_attributes(0, batch, 3), KT_OK);
+    batch[0] = attr_string("a", "\xFF");
+    CHECK_ERROR(kt_span_set_attributes(0, batch, 3), KT_E_INVALID_ARGUMENT, "attributes[0].value.string");
+    batch[0] = attr_scalar("a", KT_ATTR_INT, 1, 0);
+
+    finished = span;
+    CHECK_STATUS(kt_span_finish(span, 0), KT_OK);
+    CHECK_ERROR(kt_span_set_attributes(finished, batch, 1), KT_E_STALE, "span");
+    CHECK_ERROR(kt_span_set_attributes(0x0123456789ABCDEFull, batch, 1), KT_E_INVALID_HANDLE, "span");
+    CHECK_STATUS(kt_shutdown(5000), KT_OK);
+}
+
 /* The exporter keys of kt_init are checked and named; the OTLP JSON file gets every span, and
 ** kt_exporter_counters says so. (run.sh sets OTEL_TRACES_EXPORTER=none; the exporter key wins.) */
 static void test_exporter_settings_and_counters(void)
@@ -1010,6 +1056,7 @@ int main(void)
     RUN(test_span_used_from_another_thread);
     RUN(test_shutdown_then_init_again);
     RUN(test_limits_from_options_and_environment);
+    RUN(test_set_attributes_checks_every_one_first);
     RUN(test_exporter_settings_and_counters);
     return tu_summary();
 }
