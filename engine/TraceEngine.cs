@@ -24,6 +24,7 @@ public sealed partial class TraceEngine : IDisposable
     private readonly object _threadsLock = new();
     private volatile ThreadLocalState[] _threads = [];
     private readonly ExportLoop _export;
+    private readonly IEncodedSpanExporter? _encoded;
     private readonly ThreadCounters _retired = new();
     private readonly int _refillSize;
     private volatile bool _shutdown;
@@ -47,6 +48,7 @@ public sealed partial class TraceEngine : IDisposable
         Store = new SpanStore(_options, BitConverter.ToUInt32(secret[4..]));
         _free = new SlotFreeList(_options.MaxSpans);
         _refillSize = Math.Clamp(_options.MaxSpans / 64, 1, MaxRefill);
+        _encoded = _options.Exporter as IEncodedSpanExporter;
         _export = new ExportLoop(this, _options);
         _export.Start();
     }
@@ -268,6 +270,11 @@ public sealed partial class TraceEngine : IDisposable
             ReturnSlot(thread, slot);
             return KtStatus.Ok;
         }
+        if (thread.Records is not null)
+        {
+            KeepEncoded(thread, slot, ref s);
+            return KtStatus.Ok;
+        }
         s.State = SlotState.Finished;
         if (thread.Finished.TryEnqueue(slot, _export.QueueRecheckAt) == 0)
         {
@@ -277,6 +284,32 @@ public sealed partial class TraceEngine : IDisposable
             _export.Nudge();
         }
         return KtStatus.Ok;
+    }
+
+    // The span is encoded while its slot is still in this core's cache, and the slot goes
+    // straight back to this thread's magazine, the first one its next span takes: the exporter
+    // thread never reads it, so no slot's cache lines travel between cores.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void KeepEncoded(ThreadLocalState thread, int slot, ref SpanSlot s)
+    {
+        bool kept;
+        try
+        {
+            kept = thread.Records!.TryAppend(thread.RecordWriter!.Encode(new SpanView(this, slot)), s.Tracer);
+        }
+        catch (Exception)
+        {
+            // An encoder failing must not fail the caller's request.
+            thread.Counters.EncodeFailed++;
+            kept = true;
+        }
+        s.State = SlotState.Free;
+        ReturnSlot(thread, slot);
+        if (!kept)
+        {
+            thread.Counters.DroppedQueueFull++;
+            _export.Nudge();
+        }
     }
 
     internal KtStatus Release(long token)
@@ -554,13 +587,13 @@ public sealed partial class TraceEngine : IDisposable
     private ThreadLocalState OtherThreadState()
     {
         var others = t_otherStates ??= [];
-        others.RemoveAll(static s => !s.Engine.IsEnabled && s.Finished.Count == 0);
+        others.RemoveAll(static s => !s.Engine.IsEnabled && s.Pending == 0);
         foreach (var candidate in others)
         {
             if (ReferenceEquals(candidate.Engine, this))
                 return t_state = candidate;
         }
-        var state = new ThreadLocalState(this, Thread.CurrentThread, _options.QueueCapacityPerThread, _refillSize);
+        var state = new ThreadLocalState(this, Thread.CurrentThread, _options.QueueCapacityPerThread, _refillSize, _encoded);
         others.Add(state);
         lock (_threadsLock)
             _threads = [.. _threads, state];
@@ -627,7 +660,7 @@ public sealed partial class TraceEngine : IDisposable
             DroppedQueueFull = sum.DroppedQueueFull,
             DroppedAfterShutdown = sum.DroppedAfterShutdown,
             SpansExported = _export.ExportedSpans,
-            ExportFailedSpans = _export.FailedSpans,
+            ExportFailedSpans = _export.FailedSpans + sum.EncodeFailed,
             SlotsInUse = Store.Capacity - _free.Count - cached,
         };
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Kt.Store;
 using Kt.Timing;
 
 namespace Kt.Export;
@@ -13,7 +14,10 @@ internal sealed class ExportLoop
 {
     private readonly TraceEngine _engine;
     private readonly ISpanExporter? _exporter;
+    private readonly IEncodedSpanExporter? _encoded;
     private readonly int[] _batch;
+    private readonly SpanRecord[] _records;
+    private readonly (SpanRecordRing Ring, long Position, int Count)[] _taken;
 
     // A full batch is not worth waiting for when finished spans already hold a good share
     // of the slots: new spans would find none free.
@@ -36,7 +40,10 @@ internal sealed class ExportLoop
     {
         _engine = engine;
         _exporter = options.Exporter;
-        _batch = new int[options.MaxExportBatchSize];
+        _encoded = _exporter as IEncodedSpanExporter;
+        _batch = new int[_encoded is null ? options.MaxExportBatchSize : 0];
+        _records = new SpanRecord[_encoded is null ? 0 : options.MaxExportBatchSize];
+        _taken = new (SpanRecordRing, long, int)[_encoded is null ? 0 : 64];
         _exportEarlyAt = Math.Max(1, Math.Min(options.MaxExportBatchSize, options.MaxSpans / 4));
         _delay = options.ScheduleDelay;
         _poll = options.PollInterval < options.ScheduleDelay ? options.PollInterval : options.ScheduleDelay;
@@ -144,12 +151,17 @@ internal sealed class ExportLoop
     {
         int pending = 0;
         foreach (var state in _engine.Threads)
-            pending += state.Finished.Count;
+            pending += state.Pending;
         return pending;
     }
 
     private void DrainAll()
     {
+        if (_encoded is not null)
+        {
+            DrainRecords();
+            return;
+        }
         int count = 0;
         foreach (var state in _engine.Threads)
         {
@@ -165,6 +177,68 @@ internal sealed class ExportLoop
         }
         if (count > 0)
             ExportBatch(count);
+    }
+
+    // Records stay in their rings while the exporter sends them; each ring gets its room back
+    // once the batch that read from it is done.
+    private void DrainRecords()
+    {
+        int count = 0, rings = 0;
+        var taken = _taken;
+        foreach (var state in _engine.Threads)
+        {
+            var ring = state.Records;
+            if (ring is null)
+                continue;
+            long position = ring.ReadPosition;
+            int fromRing = 0;
+            while (ring.TryRead(ref position, out int offset, out int length, out ushort tracer))
+            {
+                _records[count++] = new SpanRecord(ring.Bytes, offset, length, tracer);
+                fromRing++;
+                if (count == _records.Length)
+                {
+                    taken[rings++] = (ring, position, fromRing);
+                    ExportRecords(count, rings);
+                    count = rings = fromRing = 0;
+                }
+            }
+            if (fromRing > 0)
+            {
+                taken[rings++] = (ring, position, fromRing);
+                if (rings == taken.Length)
+                {
+                    ExportRecords(count, rings);
+                    count = rings = 0;
+                }
+            }
+        }
+        if (count > 0)
+            ExportRecords(count, rings);
+    }
+
+    private void ExportRecords(int count, int rings)
+    {
+        bool ok;
+        try
+        {
+            ok = _encoded!.Export(new SpanRecordBatch(_engine, _records.AsSpan(0, count)));
+        }
+        catch (Exception)
+        {
+            ok = false;
+        }
+        if (ok)
+            Volatile.Write(ref _exported, _exported + count);
+        else
+            Volatile.Write(ref _failed, _failed + count);
+        _records.AsSpan(0, count).Clear();
+        for (int i = 0; i < rings; i++)
+        {
+            var (ring, position, records) = _taken[i];
+            ring.Release(position, records);
+            _taken[i] = default;
+        }
     }
 
     private void ExportBatch(int count)
@@ -190,7 +264,7 @@ internal sealed class ExportLoop
     {
         foreach (var state in _engine.Threads)
         {
-            if (!state.Owner.IsAlive && state.Finished.Count == 0)
+            if (!state.Owner.IsAlive && state.Pending == 0)
                 _engine.ForgetDeadThread(state);
         }
     }

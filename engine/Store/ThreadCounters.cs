@@ -13,6 +13,7 @@ internal sealed class ThreadCounters
     public long DroppedNoSlot;
     public long DroppedQueueFull;
     public long DroppedAfterShutdown;
+    public long EncodeFailed;
 
     public void Add(ThreadCounters other)
     {
@@ -23,5 +24,6 @@ internal sealed class ThreadCounters
         DroppedNoSlot += Volatile.Read(ref other.DroppedNoSlot);
         DroppedQueueFull += Volatile.Read(ref other.DroppedQueueFull);
         DroppedAfterShutdown += Volatile.Read(ref other.DroppedAfterShutdown);
+        EncodeFailed += Volatile.Read(ref other.EncodeFailed);
     }
 }

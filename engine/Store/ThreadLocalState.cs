@@ -2,8 +2,9 @@ namespace Kt.Store;
 
 /// <summary>
 /// What one thread owns in one engine: a magazine of free slots taken from the shared list
-/// in batches, its ring of finished spans, its id generator and its counters. This is why
-/// starting and finishing a span needs no atomic instruction.
+/// in batches, its ring of finished spans (slot indices, or the spans' encoded records when the
+/// exporter takes records), its id generator and its counters. This is why starting and
+/// finishing a span needs no atomic instruction.
 /// </summary>
 internal sealed class ThreadLocalState
 {
@@ -14,14 +15,28 @@ internal sealed class ThreadLocalState
     public readonly int[] Magazine;
     public readonly int RefillSize;
     public int MagazineCount;
+    public readonly SpanRecordRing? Records;
+    public readonly Export.ISpanRecordWriter? RecordWriter;
     public IdGenerator Ids = IdGenerator.Create();
 
-    public ThreadLocalState(TraceEngine engine, Thread owner, int queueCapacity, int refillSize)
+    public ThreadLocalState(TraceEngine engine, Thread owner, int queueCapacity, int refillSize, Export.IEncodedSpanExporter? encoded)
     {
         RefillSize = refillSize;
         Magazine = new int[refillSize * 2];
         Engine = engine;
         Owner = owner;
-        Finished = new FinishedRing(queueCapacity);
+        Finished = new FinishedRing(encoded is null ? queueCapacity : 1);
+        if (encoded is not null)
+        {
+            Records = new SpanRecordRing(queueCapacity * BytesPerRecord, queueCapacity);
+            RecordWriter = encoded.CreateRecordWriter();
+        }
     }
+
+    // Room per queued span in a record ring: a server span with a dozen attributes encodes
+    // to about 400 bytes; larger ones take the room of smaller ones.
+    private const int BytesPerRecord = 512;
+
+    /// <summary>Finished spans waiting for the exporter, in either ring.</summary>
+    public int Pending => Finished.Count + (Records?.Count ?? 0);
 }

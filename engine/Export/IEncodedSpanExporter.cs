@@ -1,0 +1,15 @@
+namespace Kt.Export;
+
+/// <summary>
+/// An exporter that takes spans already encoded. The engine asks it for a
+/// <see cref="ISpanRecordWriter"/> per thread, encodes each span as it finishes, and hands
+/// the exporter thread batches of those records instead of <see cref="SpanBatch"/>es.
+/// </summary>
+public interface IEncodedSpanExporter : ISpanExporter
+{
+    /// <summary>A writer for one more thread that finishes spans; called once per thread.</summary>
+    ISpanRecordWriter CreateRecordWriter();
+
+    /// <summary>Exports a batch of records; false counts its spans as failed.</summary>
+    bool Export(in SpanRecordBatch batch);
+}
