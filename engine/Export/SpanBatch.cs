@@ -12,6 +12,11 @@ public readonly ref struct SpanBatch
         _slots = slots;
     }
 
+    internal TraceEngine Engine => _engine;
+
+    /// <summary>The slot index of each span, for encoders that read the slots directly.</summary>
+    internal ReadOnlySpan<int> Slots => _slots;
+
     /// <summary>How many spans.</summary>
     public int Count => _slots.Length;
 

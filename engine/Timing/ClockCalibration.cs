@@ -25,6 +25,9 @@ internal readonly struct ClockCalibration
 
     public long ToUnixNanoseconds(long ticks) => _anchorUnixNs + (long)((ticks - _anchorTicks) * _nanosecondsPerTick);
 
+    /// <summary>A stored time stamp in Unix nanoseconds: converted if it is ticks, as it is if it was given in Unix nanoseconds.</summary>
+    public long ToUnixNanoseconds(long stamp, bool isUnixNanoseconds) => isUnixNanoseconds ? stamp : ToUnixNanoseconds(stamp);
+
     public static unsafe ClockCalibration Measure(bool tsc)
     {
         long unix = RealtimeNanoseconds();

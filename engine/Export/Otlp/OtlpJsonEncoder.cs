@@ -1,33 +1,42 @@
-using System.Buffers;
-using System.Text.Json;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Text;
+using Kt.Store;
+using Kt.Timing;
+using static Kt.Export.Otlp.JsonWire;
 
 namespace Kt.Export.Otlp;
 
 /// <summary>
 /// Encodes a batch of finished spans as an OTLP <c>ExportTraceServiceRequest</c> in the OTLP
-/// JSON mapping: lower-case hex ids, enums as numbers, 64-bit integers as decimal strings. The
-/// writer and its buffer are reused, so encoding allocates nothing once the buffer has grown
-/// to the largest batch. The bytes are valid until the next call; one encoder serves one thread.
+/// JSON mapping: lower-case hex ids, enums as numbers, 64-bit integers as decimal strings,
+/// text as UTF-8 with only what JSON requires escaped. It reads each span in place from its
+/// slot and writes the document's fixed parts as literal bytes into a reused buffer, so
+/// encoding allocates nothing once the buffer has grown to the largest batch. The bytes are
+/// valid until the next call; one encoder serves one thread.
 /// </summary>
 public sealed class OtlpJsonEncoder
 {
     private const uint HasIsRemote = 0x100, IsRemote = 0x200;
 
-    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
-    private readonly Utf8JsonWriter _json;
-    private readonly KeyValuePair<string, string>[] _resource;
-    private readonly byte[] _hex = new byte[32];
+    // The most a span's fields before its attributes take besides its escaped name and tracestate.
+    private const int SpanHeadBytes = 320;
+
+    // The most a key-value pair takes besides its escaped key and value.
+    private const int KeyValueBytes = 64 + MaxDouble;
+
+    // The most the counts, the status but its message, and the closing brackets take.
+    private const int SpanTailBytes = 160;
+
+    private readonly EncodeBuffer _buffer = new();
+    private readonly byte[] _head;
     private readonly BatchScopes _scopes = new();
 
     /// <summary>Creates an encoder whose requests carry these resource attributes.</summary>
-    public OtlpJsonEncoder(IEnumerable<KeyValuePair<string, string>> resourceAttributes)
-    {
-        _resource = resourceAttributes.ToArray();
-        _json = new Utf8JsonWriter(_buffer, new JsonWriterOptions { SkipValidation = true });
-    }
+    public OtlpJsonEncoder(IEnumerable<KeyValuePair<string, string>> resourceAttributes) => _head = EncodeHead(resourceAttributes);
 
     /// <summary>The request for <paramref name="batch"/> as one line of JSON (no newline), valid until the next call.</summary>
-    public ReadOnlySpan<byte> Encode(in SpanBatch batch) => EncodeToMemory(batch).Span;
+    public ReadOnlySpan<byte> Encode(in SpanBatch batch) => EncodeToMemory(batch, 0).Span;
 
     /// <summary>
     /// The request for <paramref name="batch"/> and a newline after it, in the encoder's reused
@@ -35,223 +44,287 @@ public sealed class OtlpJsonEncoder
     /// </summary>
     public ReadOnlySpan<byte> EncodeLine(in SpanBatch batch)
     {
-        EncodeToMemory(batch);
-        _buffer.GetSpan(1)[0] = (byte)'\n';
-        _buffer.Advance(1);
-        return _buffer.WrittenSpan;
+        int p = Write(batch, 0);
+        ref byte b = ref _buffer.Ensure(p, 1);
+        p = Put(ref b, p, (byte)'\n');
+        return _buffer.Memory(0, p).Span;
     }
 
     /// <summary>The request as memory a transport can send, valid until the next call.</summary>
-    public ReadOnlyMemory<byte> EncodeToMemory(in SpanBatch batch)
+    public ReadOnlyMemory<byte> EncodeToMemory(in SpanBatch batch) => EncodeToMemory(batch, 0);
+
+    /// <summary>
+    /// The request for <paramref name="batch"/> after <paramref name="headroom"/> bytes left
+    /// free at the start of the returned memory, for the caller to write a prefix in front of
+    /// the request without copying it. Valid until the next call.
+    /// </summary>
+    public Memory<byte> EncodeToMemory(in SpanBatch batch, int headroom)
     {
-        _buffer.ResetWrittenCount();
-        _json.Reset(_buffer);
-        var w = _json;
-        w.WriteStartObject();
-        w.WriteStartArray("resourceSpans"u8);
-        w.WriteStartObject();
-        w.WriteStartObject("resource"u8);
-        w.WriteStartArray("attributes"u8);
-        foreach (var (key, value) in _resource)
+        ArgumentOutOfRangeException.ThrowIfNegative(headroom);
+        return _buffer.Memory(0, Write(batch, headroom));
+    }
+
+    private int Write(in SpanBatch batch, int p)
+    {
+        ref byte b = ref _buffer.Ensure(p, _head.Length);
+        p = Literal(ref b, p, _head);
+        if (batch.Count > 0)
         {
-            w.WriteStartObject();
-            w.WriteString("key"u8, key);
-            w.WriteStartObject("value"u8);
-            w.WriteString("stringValue"u8, value);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteEndObject();
-        w.WriteStartArray("scopeSpans"u8);
-        foreach (int scopeIndex in _scopes.Collect(batch))
-        {
-            w.WriteStartObject();
-            bool opened = false;
-            for (int i = 0; i < batch.Count; i++)
+            var engine = batch.Engine;
+            var store = engine.Store;
+            var slots = batch.Slots;
+            var clock = Clock.Current;
+            _scopes.Group(store, slots);
+            for (int scope = 0; scope < _scopes.Count; scope++)
             {
-                var span = batch[i];
-                if (span.ScopeIndex != scopeIndex)
-                    continue;
-                if (!opened)
+                var name = engine.TracerNameUtf8((ushort)_scopes.Tracer(scope));
+                b = ref _buffer.Ensure(p, 64 + MaxEscaped(name.Length));
+                if (scope > 0)
+                    p = Put(ref b, p, (byte)',');
+                p = Literal(ref b, p, "{\"scope\":{\"name\":\""u8);
+                p = Escaped(ref b, p, name);
+                p = Literal(ref b, p, "\"},\"spans\":["u8);
+                bool first = true;
+                foreach (int slot in _scopes.Spans(scope, slots))
                 {
-                    w.WriteStartObject("scope"u8);
-                    w.WriteString("name"u8, span.ScopeName);
-                    w.WriteEndObject();
-                    w.WriteStartArray("spans"u8);
-                    opened = true;
+                    p = WriteSpan(store, slot, p, first, clock);
+                    first = false;
                 }
-                WriteSpan(span);
+                b = ref _buffer.Ensure(p, 2);
+                p = Literal(ref b, p, "]}"u8);
             }
-            w.WriteEndArray();
-            w.WriteEndObject();
         }
-        w.WriteEndArray();
-        w.WriteEndObject();
-        w.WriteEndArray();
-        w.WriteEndObject();
-        w.Flush();
-        return _buffer.WrittenMemory;
+        b = ref _buffer.Ensure(p, 4);
+        return Literal(ref b, p, "]}]}"u8);
     }
 
-    private void WriteSpan(SpanView span)
+    private int WriteSpan(SpanStore store, int slot, int p, bool first, in ClockCalibration clock)
     {
-        var w = _json;
-        w.WriteStartObject();
-        span.TraceId.WriteHex(_hex);
-        w.WriteString("traceId"u8, _hex.AsSpan(0, 32));
-        span.SpanId.WriteHex(_hex);
-        w.WriteString("spanId"u8, _hex.AsSpan(0, 16));
-        if (!span.TraceState.IsEmpty)
-            w.WriteString("traceState"u8, span.TraceState);
-        if (span.ParentSpanId.IsValid)
+        ref var s = ref store.Slots[slot];
+        var name = store.Text(s.Name);
+        var traceState = store.Text(s.TraceState);
+        ref byte b = ref _buffer.Ensure(p, SpanHeadBytes + MaxEscaped(name.Length + traceState.Length));
+        p = Literal(ref b, p, first ? "{\"traceId\":"u8 : ",{\"traceId\":"u8);
+        p = QuotedHex(ref b, p, s.TraceHigh, s.TraceLow);
+        p = Literal(ref b, p, ",\"spanId\":"u8);
+        p = QuotedHex(ref b, p, s.SpanId);
+        if (!traceState.IsEmpty)
         {
-            span.ParentSpanId.WriteHex(_hex);
-            w.WriteString("parentSpanId"u8, _hex.AsSpan(0, 16));
+            p = Literal(ref b, p, ",\"traceState\":\""u8);
+            p = Put(ref b, Escaped(ref b, p, traceState), (byte)'"');
         }
-        w.WriteNumber("flags"u8, (uint)span.Flags | HasIsRemote | (span.ParentIsRemote ? IsRemote : 0));
-        w.WriteString("name"u8, span.Name);
-        w.WriteNumber("kind"u8, (int)span.Kind);
-        WriteInt64("startTimeUnixNano"u8, span.StartUnixNanoseconds);
-        WriteInt64("endTimeUnixNano"u8, span.EndUnixNanoseconds);
-        WriteAttributes(span.Attributes);
-        if (span.DroppedAttributes > 0)
-            w.WriteNumber("droppedAttributesCount"u8, span.DroppedAttributes);
-        var events = span.Events;
-        if (events.Count > 0)
+        if (s.ParentSpanId != 0)
         {
-            w.WriteStartArray("events"u8);
-            for (int i = 0; i < events.Count; i++)
+            p = Literal(ref b, p, ",\"parentSpanId\":"u8);
+            p = QuotedHex(ref b, p, s.ParentSpanId);
+        }
+        p = Literal(ref b, p, ",\"flags\":"u8);
+        p = Number(ref b, p, (uint)s.Flags | HasIsRemote | (s.ParentIsRemote ? IsRemote : 0));
+        p = Literal(ref b, p, ",\"name\":\""u8);
+        p = Escaped(ref b, p, name);
+        p = Literal(ref b, p, "\",\"kind\":"u8);
+        p = Number(ref b, p, (byte)s.Kind);
+        p = Literal(ref b, p, ",\"startTimeUnixNano\":"u8);
+        p = QuotedInt64(ref b, p, clock.ToUnixNanoseconds(s.Start, s.StartIsUnixNanoseconds));
+        p = Literal(ref b, p, ",\"endTimeUnixNano\":"u8);
+        p = QuotedInt64(ref b, p, clock.ToUnixNanoseconds(s.End, s.EndIsUnixNanoseconds));
+        p = WriteAttributes(store, store.Attributes.AsSpan(slot * store.AttributesPerSpan, s.AttributeCount), p);
+        if (s.DroppedAttributes > 0)
+            p = WriteCount(",\"droppedAttributesCount\":"u8, s.DroppedAttributes, p);
+        if (s.EventCount > 0)
+            p = WriteEvents(store, slot, ref s, p, clock);
+        if (s.DroppedEvents > 0)
+            p = WriteCount(",\"droppedEventsCount\":"u8, s.DroppedEvents, p);
+        if (s.LinkCount > 0)
+            p = WriteLinks(store, slot, ref s, p);
+        if (s.DroppedLinks > 0)
+            p = WriteCount(",\"droppedLinksCount\":"u8, s.DroppedLinks, p);
+
+        var message = store.Text(s.StatusMessage);
+        b = ref _buffer.Ensure(p, SpanTailBytes + MaxEscaped(message.Length));
+        if (s.Status != StatusCode.Unset || !message.IsEmpty)
+        {
+            p = Literal(ref b, p, ",\"status\":{"u8);
+            if (!message.IsEmpty)
             {
-                var e = events[i];
-                w.WriteStartObject();
-                WriteInt64("timeUnixNano"u8, e.TimeUnixNanoseconds);
-                w.WriteString("name"u8, e.Name);
-                WriteAttributes(e.Attributes);
-                if (e.DroppedAttributes > 0)
-                    w.WriteNumber("droppedAttributesCount"u8, e.DroppedAttributes);
-                w.WriteEndObject();
+                p = Literal(ref b, p, "\"message\":\""u8);
+                p = Put(ref b, Escaped(ref b, p, message), (byte)'"');
+                if (s.Status != StatusCode.Unset)
+                    p = Put(ref b, p, (byte)',');
             }
-            w.WriteEndArray();
-        }
-        if (span.DroppedEvents > 0)
-            w.WriteNumber("droppedEventsCount"u8, span.DroppedEvents);
-        var links = span.Links;
-        if (links.Count > 0)
-        {
-            w.WriteStartArray("links"u8);
-            for (int i = 0; i < links.Count; i++)
+            if (s.Status != StatusCode.Unset)
             {
-                var l = links[i];
-                var context = l.Context;
-                w.WriteStartObject();
-                context.TraceId.WriteHex(_hex);
-                w.WriteString("traceId"u8, _hex.AsSpan(0, 32));
-                context.SpanId.WriteHex(_hex);
-                w.WriteString("spanId"u8, _hex.AsSpan(0, 16));
-                if (!l.TraceState.IsEmpty)
-                    w.WriteString("traceState"u8, l.TraceState);
-                WriteAttributes(l.Attributes);
-                if (l.DroppedAttributes > 0)
-                    w.WriteNumber("droppedAttributesCount"u8, l.DroppedAttributes);
-                w.WriteNumber("flags"u8, (uint)context.Flags);
-                w.WriteEndObject();
+                p = Literal(ref b, p, "\"code\":"u8);
+                p = Number(ref b, p, (byte)s.Status);
             }
-            w.WriteEndArray();
+            p = Put(ref b, p, (byte)'}');
         }
-        if (span.DroppedLinks > 0)
-            w.WriteNumber("droppedLinksCount"u8, span.DroppedLinks);
-        if (span.Status != StatusCode.Unset || !span.StatusMessage.IsEmpty)
+        return Put(ref b, p, (byte)'}');
+    }
+
+    private int WriteCount(ReadOnlySpan<byte> field, int count, int p)
+    {
+        ref byte b = ref _buffer.Ensure(p, field.Length + 10);
+        return Number(ref b, Literal(ref b, p, field), (uint)count);
+    }
+
+    private int WriteEvents(SpanStore store, int slot, ref SpanSlot s, int p, in ClockCalibration clock)
+    {
+        var shared = store.ExtraAttributes.AsSpan(slot * store.ExtraAttributesPerSpan, store.ExtraAttributesPerSpan);
+        ref byte b = ref _buffer.Ensure(p, 12);
+        p = Literal(ref b, p, ",\"events\":["u8);
+        bool first = true;
+        foreach (ref readonly var e in store.Events.AsSpan(slot * store.EventsPerSpan, s.EventCount))
         {
-            w.WriteStartObject("status"u8);
-            if (!span.StatusMessage.IsEmpty)
-                w.WriteString("message"u8, span.StatusMessage);
-            if (span.Status != StatusCode.Unset)
-                w.WriteNumber("code"u8, (int)span.Status);
-            w.WriteEndObject();
+            var name = store.Text(e.Name);
+            b = ref _buffer.Ensure(p, 64 + MaxEscaped(name.Length));
+            p = Literal(ref b, p, first ? "{\"timeUnixNano\":"u8 : ",{\"timeUnixNano\":"u8);
+            p = QuotedInt64(ref b, p, clock.ToUnixNanoseconds(e.Time, e.TimeIsUnixNanoseconds));
+            p = Literal(ref b, p, ",\"name\":\""u8);
+            p = Put(ref b, Escaped(ref b, p, name), (byte)'"');
+            p = WriteAttributes(store, shared.Slice(e.AttributeStart, e.AttributeCount), p);
+            if (e.DroppedAttributes > 0)
+                p = WriteCount(",\"droppedAttributesCount\":"u8, e.DroppedAttributes, p);
+            b = ref _buffer.Ensure(p, 1);
+            p = Put(ref b, p, (byte)'}');
+            first = false;
         }
-        w.WriteEndObject();
+        b = ref _buffer.Ensure(p, 1);
+        return Put(ref b, p, (byte)']');
     }
 
-    // 64-bit integers exceed what JSON numbers hold exactly in most readers; OTLP JSON takes strings.
-    private void WriteInt64(ReadOnlySpan<byte> name, long value)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int WriteLinks(SpanStore store, int slot, ref SpanSlot s, int p)
     {
-        Span<byte> digits = stackalloc byte[20];
-        value.TryFormat(digits, out int written, default, System.Globalization.CultureInfo.InvariantCulture);
-        _json.WriteString(name, digits[..written]);
-    }
-
-    // JSON has no NaN or infinities; the protobuf JSON mapping spells them as strings.
-    private void WriteDouble(double value)
-    {
-        if (double.IsFinite(value))
-            _json.WriteNumber("doubleValue"u8, value);
-        else
-            _json.WriteString("doubleValue"u8, double.IsNaN(value) ? "NaN"u8 : value > 0 ? "Infinity"u8 : "-Infinity"u8);
-    }
-
-    private void WriteAttributes(AttributeList attributes)
-    {
-        if (attributes.Count == 0)
-            return;
-        var w = _json;
-        w.WriteStartArray("attributes"u8);
-        for (int i = 0; i < attributes.Count; i++)
+        var shared = store.ExtraAttributes.AsSpan(slot * store.ExtraAttributesPerSpan, store.ExtraAttributesPerSpan);
+        ref byte b = ref _buffer.Ensure(p, 12);
+        p = Literal(ref b, p, ",\"links\":["u8);
+        bool first = true;
+        foreach (ref readonly var l in store.Links.AsSpan(slot * store.LinksPerSpan, s.LinkCount))
         {
-            var a = attributes[i];
-            w.WriteStartObject();
-            w.WriteString("key"u8, a.Key);
-            w.WriteStartObject("value"u8);
-            switch (a.Type)
+            var traceState = store.Text(l.TraceState);
+            b = ref _buffer.Ensure(p, 96 + MaxEscaped(traceState.Length));
+            p = Literal(ref b, p, first ? "{\"traceId\":"u8 : ",{\"traceId\":"u8);
+            p = QuotedHex(ref b, p, l.TraceHigh, l.TraceLow);
+            p = Literal(ref b, p, ",\"spanId\":"u8);
+            p = QuotedHex(ref b, p, l.SpanId);
+            if (!traceState.IsEmpty)
             {
-                case AttributeType.String:
-                    w.WriteString("stringValue"u8, a.StringValue);
-                    break;
-                case AttributeType.Bool:
-                    w.WriteBoolean("boolValue"u8, a.BoolValue);
-                    break;
-                case AttributeType.Int:
-                    WriteInt64("intValue"u8, a.IntValue);
-                    break;
-                case AttributeType.Double:
-                    WriteDouble(a.DoubleValue);
-                    break;
-                default:
-                    WriteArray(a);
-                    break;
+                p = Literal(ref b, p, ",\"traceState\":\""u8);
+                p = Put(ref b, Escaped(ref b, p, traceState), (byte)'"');
             }
-            w.WriteEndObject();
-            w.WriteEndObject();
+            p = WriteAttributes(store, shared.Slice(l.AttributeStart, l.AttributeCount), p);
+            if (l.DroppedAttributes > 0)
+                p = WriteCount(",\"droppedAttributesCount\":"u8, l.DroppedAttributes, p);
+            b = ref _buffer.Ensure(p, 16);
+            p = Literal(ref b, p, ",\"flags\":"u8);
+            p = Put(ref b, Number(ref b, p, (byte)l.Flags), (byte)'}');
+            first = false;
         }
-        w.WriteEndArray();
+        b = ref _buffer.Ensure(p, 1);
+        return Put(ref b, p, (byte)']');
     }
 
-    private void WriteArray(AttributeView a)
+    private int WriteAttributes(SpanStore store, ReadOnlySpan<AttributeEntry> attributes, int p)
     {
-        var w = _json;
-        w.WriteStartObject("arrayValue"u8);
-        w.WriteStartArray("values"u8);
-        for (int i = 0; i < a.ArrayLength; i++)
+        if (attributes.IsEmpty)
+            return p;
+        ref byte b = ref _buffer.Ensure(p, 16);
+        p = Literal(ref b, p, ",\"attributes\":["u8);
+        bool first = true;
+        foreach (ref readonly var a in attributes)
         {
-            w.WriteStartObject();
+            p = WriteKeyValue(store, a, p, first);
+            first = false;
+        }
+        b = ref _buffer.Ensure(p, 1);
+        return Put(ref b, p, (byte)']');
+    }
+
+    private int WriteKeyValue(SpanStore store, in AttributeEntry a, int p, bool first)
+    {
+        var key = store.Text(a.Key);
+        var text = a.Type == AttributeType.String ? store.Arena.AsSpan((int)a.Value, a.Length) : default;
+        ref byte b = ref _buffer.Ensure(p, KeyValueBytes + MaxEscaped(key.Length + text.Length));
+        p = Literal(ref b, p, first ? "{\"key\":\""u8 : ",{\"key\":\""u8);
+        p = Escaped(ref b, p, key);
+        p = Literal(ref b, p, "\",\"value\":{"u8);
+        switch (a.Type)
+        {
+            case AttributeType.String:
+                p = Literal(ref b, p, "\"stringValue\":\""u8);
+                p = Put(ref b, Escaped(ref b, p, text), (byte)'"');
+                break;
+            case AttributeType.Bool:
+                p = Literal(ref b, p, a.Value != 0 ? "\"boolValue\":true"u8 : "\"boolValue\":false"u8);
+                break;
+            case AttributeType.Int:
+                p = Literal(ref b, p, "\"intValue\":"u8);
+                p = QuotedInt64(ref b, p, a.Value);
+                break;
+            case AttributeType.Double:
+                p = Literal(ref b, p, "\"doubleValue\":"u8);
+                p = Double(ref b, p, BitConverter.Int64BitsToDouble(a.Value));
+                break;
+            default:
+                p = WriteArray(store, a, p);
+                b = ref _buffer.Ensure(p, 2);
+                break;
+        }
+        return Literal(ref b, p, "}}"u8);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int WriteArray(SpanStore store, in AttributeEntry a, int p)
+    {
+        ref byte b = ref _buffer.Ensure(p, 24);
+        p = Literal(ref b, p, "\"arrayValue\":{\"values\":["u8);
+        var elements = new ArrayElements(store, a);
+        for (int i = 0; i < elements.Count; i++)
+        {
+            var text = a.Type == AttributeType.StringArray ? elements.NextString() : default;
+            b = ref _buffer.Ensure(p, KeyValueBytes + MaxEscaped(text.Length));
+            if (i > 0)
+                p = Put(ref b, p, (byte)',');
             switch (a.Type)
             {
                 case AttributeType.StringArray:
-                    w.WriteString("stringValue"u8, a.StringAt(i));
+                    p = Literal(ref b, p, "{\"stringValue\":\""u8);
+                    p = Literal(ref b, Escaped(ref b, p, text), "\"}"u8);
                     break;
                 case AttributeType.BoolArray:
-                    w.WriteBoolean("boolValue"u8, a.BoolAt(i));
+                    p = Literal(ref b, p, elements.Bool(i) ? "{\"boolValue\":true}"u8 : "{\"boolValue\":false}"u8);
                     break;
                 case AttributeType.IntArray:
-                    WriteInt64("intValue"u8, a.IntAt(i));
+                    p = Literal(ref b, p, "{\"intValue\":"u8);
+                    p = Put(ref b, QuotedInt64(ref b, p, elements.Int(i)), (byte)'}');
                     break;
                 default:
-                    WriteDouble(a.DoubleAt(i));
+                    p = Literal(ref b, p, "{\"doubleValue\":"u8);
+                    p = Put(ref b, Double(ref b, p, BitConverter.Int64BitsToDouble(elements.Int(i))), (byte)'}');
                     break;
             }
-            w.WriteEndObject();
         }
-        w.WriteEndArray();
-        w.WriteEndObject();
+        b = ref _buffer.Ensure(p, 2);
+        return Literal(ref b, p, "]}"u8);
+    }
+
+    // The document up to the first scope: the request, its resource and its attributes.
+    private static byte[] EncodeHead(IEnumerable<KeyValuePair<string, string>> resourceAttributes)
+    {
+        var pairs = resourceAttributes.Select(kv => (Key: Encoding.UTF8.GetBytes(kv.Key), Value: Encoding.UTF8.GetBytes(kv.Value))).ToArray();
+        var head = new byte[128 + pairs.Sum(kv => 64 + MaxEscaped(kv.Key.Length + kv.Value.Length))];
+        ref byte b = ref MemoryMarshal.GetArrayDataReference(head);
+        int p = Literal(ref b, 0, "{\"resourceSpans\":[{\"resource\":{\"attributes\":["u8);
+        for (int i = 0; i < pairs.Length; i++)
+        {
+            p = Literal(ref b, p, i == 0 ? "{\"key\":\""u8 : ",{\"key\":\""u8);
+            p = Escaped(ref b, p, pairs[i].Key);
+            p = Literal(ref b, p, "\",\"value\":{\"stringValue\":\""u8);
+            p = Escaped(ref b, p, pairs[i].Value);
+            p = Literal(ref b, p, "\"}}"u8);
+        }
+        p = Literal(ref b, p, "]},\"scopeSpans\":["u8);
+        return head.AsSpan(0, p).ToArray();
     }
 }

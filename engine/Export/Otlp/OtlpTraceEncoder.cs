@@ -1,4 +1,10 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
+using Kt.Store;
+using Kt.Timing;
+using static Kt.Export.Otlp.ProtobufWire;
 
 namespace Kt.Export.Otlp;
 
@@ -7,203 +13,412 @@ namespace Kt.Export.Otlp;
 /// reading each span in place from its slot: one resource, one scope per tracer. The bytes
 /// are valid until the next call; one encoder serves one thread (the exporter's).
 /// </summary>
+/// <remarks>
+/// Every message inside a span has its exact length written before it: the sizes of keys,
+/// values and names are known before they are copied. A span's own length takes the two
+/// bytes reserved for it when the span is 128 bytes to 16 KiB long, as spans usually are, and
+/// is moved into place otherwise. Only the request's two outer messages, which hold the whole
+/// batch, keep a length padded to four bytes.
+/// </remarks>
 public sealed class OtlpTraceEncoder
 {
-    // Field numbers of opentelemetry/proto/{collector/trace,trace,resource,common}/v1.
-    private const int RequestResourceSpans = 1;
-    private const int ResourceSpansResource = 1, ResourceSpansScopeSpans = 2;
-    private const int ResourceAttributes = 1;
-    private const int ScopeSpansScope = 1, ScopeSpansSpans = 2;
-    private const int ScopeName = 1;
-    private const int SpanTraceId = 1, SpanSpanId = 2, SpanTraceState = 3, SpanParentSpanId = 4, SpanName = 5, SpanKindField = 6,
-        SpanStart = 7, SpanEnd = 8, SpanAttributes = 9, SpanDroppedAttributes = 10, SpanEvents = 11, SpanDroppedEvents = 12,
-        SpanLinks = 13, SpanDroppedLinks = 14, SpanStatus = 15, SpanFlags = 16;
-    private const int EventTime = 1, EventName = 2, EventAttributes = 3, EventDroppedAttributes = 4;
-    private const int LinkTraceId = 1, LinkSpanId = 2, LinkTraceState = 3, LinkAttributes = 4, LinkDroppedAttributes = 5, LinkFlags = 6;
-    private const int StatusMessage = 2, StatusCodeField = 3;
-    private const int KeyValueKey = 1, KeyValueValue = 2;
-    private const int AnyString = 1, AnyBool = 2, AnyInt = 3, AnyDouble = 4, AnyArray = 5;
-    private const int ArrayValues = 1;
+    // Tag bytes (field number << 3 | wire type) of
+    // opentelemetry/proto/{collector/trace,trace,resource,common}/v1.
+    private const byte RequestResourceSpans = 1 << 3 | LengthType;
+    private const byte ResourceSpansResource = 1 << 3 | LengthType, ResourceSpansScopeSpans = 2 << 3 | LengthType;
+    private const byte ResourceAttributes = 1 << 3 | LengthType;
+    private const byte ScopeSpansScope = 1 << 3 | LengthType, ScopeSpansSpans = 2 << 3 | LengthType;
+    private const byte ScopeName = 1 << 3 | LengthType;
+    private const byte SpanTraceId = 1 << 3 | LengthType, SpanSpanId = 2 << 3 | LengthType, SpanTraceState = 3 << 3 | LengthType,
+        SpanParentSpanId = 4 << 3 | LengthType, SpanName = 5 << 3 | LengthType, SpanKindField = 6 << 3 | VarintType,
+        SpanStart = 7 << 3 | Fixed64Type, SpanEnd = 8 << 3 | Fixed64Type, SpanAttributes = 9 << 3 | LengthType,
+        SpanDroppedAttributes = 10 << 3 | VarintType, SpanEvents = 11 << 3 | LengthType, SpanDroppedEvents = 12 << 3 | VarintType,
+        SpanLinks = 13 << 3 | LengthType, SpanDroppedLinks = 14 << 3 | VarintType, SpanStatus = 15 << 3 | LengthType;
+    // Span.flags is field 16: its tag (16 << 3 | fixed32) is a two-byte varint.
+    private const byte SpanFlagsTag0 = (16 << 3 | Fixed32Type) & 0x7F | 0x80, SpanFlagsTag1 = (16 << 3 | Fixed32Type) >> 7;
+    private const byte EventTime = 1 << 3 | Fixed64Type, EventName = 2 << 3 | LengthType, EventAttributes = 3 << 3 | LengthType,
+        EventDroppedAttributes = 4 << 3 | VarintType;
+    private const byte LinkTraceId = 1 << 3 | LengthType, LinkSpanId = 2 << 3 | LengthType, LinkTraceState = 3 << 3 | LengthType,
+        LinkAttributes = 4 << 3 | LengthType, LinkDroppedAttributes = 5 << 3 | VarintType, LinkFlags = 6 << 3 | Fixed32Type;
+    private const byte StatusMessage = 2 << 3 | LengthType, StatusCodeField = 3 << 3 | VarintType;
+    private const byte KeyValueKey = 1 << 3 | LengthType, KeyValueValue = 2 << 3 | LengthType;
+    private const byte AnyString = 1 << 3 | LengthType, AnyBool = 2 << 3 | VarintType, AnyInt = 3 << 3 | VarintType,
+        AnyDouble = 4 << 3 | Fixed64Type, AnyArray = 5 << 3 | LengthType;
+    private const byte ArrayValues = 1 << 3 | LengthType;
 
     // W3C flags in the low byte; bit 8 says whether bit 9 (the parent is remote) is known.
     private const uint HasIsRemote = 0x100, IsRemote = 0x200;
 
-    private readonly ProtobufBuffer _buffer = new();
+    // The outer messages' lengths, padded: four varint bytes say up to 2^28 - 1.
+    private const int PaddedLength = 4;
+    private const int MaxPadded = (1 << 28) - 1;
+
+    // A span's length is reserved as two bytes (128 bytes to 16 KiB).
+    private const int SpanLengthBytes = 2;
+
+    // The most a span's fields before its attributes take besides its name and tracestate:
+    // tag and length, trace id, span id, tracestate's tag and length, parent id, name's tag
+    // and length, kind, start, end.
+    private const int SpanHeadBytes = 1 + SpanLengthBytes + 18 + 10 + 1 + 5 + 10 + 1 + 5 + 1 + MaxVarint + 9 + 9;
+
+    // The most a span's status takes besides its message, and its flags: status tag and length,
+    // message tag and length, code; flags.
+    private const int SpanTailBytes = 1 + 5 + 1 + 5 + 1 + MaxVarint + 6;
+
+    private readonly EncodeBuffer _buffer = new();
     private readonly byte[] _resource;
     private readonly BatchScopes _scopes = new();
 
     /// <summary>Creates an encoder whose requests carry these resource attributes (<c>service.name</c> and the rest).</summary>
-    public OtlpTraceEncoder(IEnumerable<KeyValuePair<string, string>> resourceAttributes)
-    {
-        var resource = new ProtobufBuffer(1024);
-        foreach (var (key, value) in resourceAttributes)
-        {
-            int kv = resource.BeginMessage(ResourceAttributes);
-            resource.Bytes(KeyValueKey, Encoding.UTF8.GetBytes(key));
-            int any = resource.BeginMessage(KeyValueValue);
-            resource.Bytes(AnyString, Encoding.UTF8.GetBytes(value));
-            resource.EndMessage(any);
-            resource.EndMessage(kv);
-        }
-        _resource = resource.Written.ToArray();
-    }
+    public OtlpTraceEncoder(IEnumerable<KeyValuePair<string, string>> resourceAttributes) =>
+        _resource = EncodeResource(resourceAttributes);
 
     /// <summary>The request for <paramref name="batch"/>, valid until the next call.</summary>
-    public ReadOnlySpan<byte> Encode(in SpanBatch batch) => EncodeToMemory(batch).Span;
+    public ReadOnlySpan<byte> Encode(in SpanBatch batch) => EncodeToMemory(batch, 0).Span;
 
     /// <summary>The request for <paramref name="batch"/> as memory a transport can send, valid until the next call.</summary>
-    public ReadOnlyMemory<byte> EncodeToMemory(in SpanBatch batch)
-    {
-        _buffer.Reset();
-        int resourceSpans = _buffer.BeginMessage(RequestResourceSpans);
-        int resource = _buffer.BeginMessage(ResourceSpansResource);
-        _buffer.Raw(_resource);
-        _buffer.EndMessage(resource);
+    public ReadOnlyMemory<byte> EncodeToMemory(in SpanBatch batch) => EncodeToMemory(batch, 0);
 
-        foreach (int scopeIndex in _scopes.Collect(batch))
+    /// <summary>
+    /// The request for <paramref name="batch"/> after <paramref name="headroom"/> bytes left
+    /// free at the start of the returned memory, for the caller to write a prefix in front of
+    /// the request without copying it (gRPC's five-byte message header, say). Valid until the
+    /// next call.
+    /// </summary>
+    public Memory<byte> EncodeToMemory(in SpanBatch batch, int headroom)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(headroom);
+        int p = headroom;
+        ref byte b = ref _buffer.Ensure(p, 1 + PaddedLength + _resource.Length);
+        p = Put(ref b, p, RequestResourceSpans);
+        int resourceSpans = p;
+        p += PaddedLength;
+        _resource.CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref b, p), _resource.Length));
+        p += _resource.Length;
+
+        if (batch.Count > 0)
         {
-            int scopeSpans = _buffer.BeginMessage(ResourceSpansScopeSpans);
-            bool named = false;
-            for (int i = 0; i < batch.Count; i++)
+            var engine = batch.Engine;
+            var store = engine.Store;
+            var slots = batch.Slots;
+            var clock = Clock.Current;
+            _scopes.Group(store, slots);
+            for (int scope = 0; scope < _scopes.Count; scope++)
             {
-                var span = batch[i];
-                if (span.ScopeIndex != scopeIndex)
-                    continue;
-                if (!named)
-                {
-                    int scope = _buffer.BeginMessage(ScopeSpansScope);
-                    _buffer.Bytes(ScopeName, span.ScopeName);
-                    _buffer.EndMessage(scope);
-                    named = true;
-                }
-                WriteSpan(span);
+                int scopeSpans = p + 1;
+                p = WriteScope(engine.TracerNameUtf8((ushort)_scopes.Tracer(scope)), p);
+                foreach (int slot in _scopes.Spans(scope, slots))
+                    p = WriteSpan(store, slot, p, clock);
+                EndPadded(scopeSpans, p);
             }
-            _buffer.EndMessage(scopeSpans);
         }
-        _buffer.EndMessage(resourceSpans);
-        return _buffer.WrittenMemory;
+        EndPadded(resourceSpans, p);
+        return _buffer.Memory(0, p);
     }
 
-    private void WriteSpan(SpanView span)
+    // The ScopeSpans' tag, its reserved length and its scope.
+    private int WriteScope(ReadOnlySpan<byte> name, int p)
     {
-        var b = _buffer;
-        int at = b.BeginMessage(ScopeSpansSpans);
-        var traceId = span.TraceId;
-        b.Id(SpanTraceId, traceId.High, traceId.Low);
-        b.Id(SpanSpanId, span.SpanId.Value);
-        if (!span.TraceState.IsEmpty)
-            b.Bytes(SpanTraceState, span.TraceState);
-        if (span.ParentSpanId.IsValid)
-            b.Id(SpanParentSpanId, span.ParentSpanId.Value);
-        b.Bytes(SpanName, span.Name);
-        if (span.Kind != SpanKind.Unspecified)
-            b.VarintField(SpanKindField, (ulong)span.Kind);
-        b.Fixed64(SpanStart, (ulong)span.StartUnixNanoseconds);
-        b.Fixed64(SpanEnd, (ulong)span.EndUnixNanoseconds);
-        WriteAttributes(SpanAttributes, span.Attributes);
-        if (span.DroppedAttributes > 0)
-            b.VarintField(SpanDroppedAttributes, (uint)span.DroppedAttributes);
-        var events = span.Events;
-        for (int i = 0; i < events.Count; i++)
+        int scopeSize = BytesFieldSize(name.Length);
+        ref byte b = ref _buffer.Ensure(p, 1 + PaddedLength + 1 + 5 + scopeSize);
+        p = Put(ref b, p, ResourceSpansScopeSpans) + PaddedLength;
+        p = Put(ref b, p, ScopeSpansScope);
+        p = Varint(ref b, p, (uint)scopeSize);
+        return Bytes(ref b, p, ScopeName, name);
+    }
+
+    private void EndPadded(int at, int end)
+    {
+        int length = end - at - PaddedLength;
+        if (length > MaxPadded)
+            ThrowTooLong(length);
+        PaddedVarint(ref _buffer.Ensure(at, PaddedLength), at, (uint)length, PaddedLength);
+    }
+
+    private int WriteSpan(SpanStore store, int slot, int p, in ClockCalibration clock)
+    {
+        ref var s = ref store.Slots[slot];
+        var name = store.Text(s.Name);
+        var traceState = store.Text(s.TraceState);
+        ref byte b = ref _buffer.Ensure(p, SpanHeadBytes + name.Length + traceState.Length);
+        p = Put(ref b, p, ScopeSpansSpans);
+        int lengthAt = p;
+        p += SpanLengthBytes;
+        int start = p;
+        p = Put(ref b, p, SpanTraceId);
+        p = Put(ref b, p, 16);
+        p = BigEndian(ref b, p, s.TraceHigh);
+        p = BigEndian(ref b, p, s.TraceLow);
+        p = Put(ref b, p, SpanSpanId);
+        p = Put(ref b, p, 8);
+        p = BigEndian(ref b, p, s.SpanId);
+        if (!traceState.IsEmpty)
+            p = Bytes(ref b, p, SpanTraceState, traceState);
+        if (s.ParentSpanId != 0)
         {
-            var e = events[i];
-            int ev = b.BeginMessage(SpanEvents);
-            b.Fixed64(EventTime, (ulong)e.TimeUnixNanoseconds);
-            b.Bytes(EventName, e.Name);
-            WriteAttributes(EventAttributes, e.Attributes);
+            p = Put(ref b, p, SpanParentSpanId);
+            p = Put(ref b, p, 8);
+            p = BigEndian(ref b, p, s.ParentSpanId);
+        }
+        p = Bytes(ref b, p, SpanName, name);
+        if (s.Kind != SpanKind.Unspecified)
+            p = Varint(ref b, Put(ref b, p, SpanKindField), (byte)s.Kind);
+        p = Put(ref b, p, SpanStart);
+        p = Fixed64(ref b, p, (ulong)clock.ToUnixNanoseconds(s.Start, s.StartIsUnixNanoseconds));
+        p = Put(ref b, p, SpanEnd);
+        p = Fixed64(ref b, p, (ulong)clock.ToUnixNanoseconds(s.End, s.EndIsUnixNanoseconds));
+
+        foreach (ref readonly var attribute in store.Attributes.AsSpan(slot * store.AttributesPerSpan, s.AttributeCount))
+            p = WriteKeyValue(store, SpanAttributes, attribute, p);
+        if (s.DroppedAttributes > 0)
+            p = WriteVarintField(SpanDroppedAttributes, (uint)s.DroppedAttributes, p);
+        if (s.EventCount > 0)
+            p = WriteEvents(store, slot, ref s, p, clock);
+        if (s.DroppedEvents > 0)
+            p = WriteVarintField(SpanDroppedEvents, (uint)s.DroppedEvents, p);
+        if (s.LinkCount > 0)
+            p = WriteLinks(store, slot, ref s, p);
+        if (s.DroppedLinks > 0)
+            p = WriteVarintField(SpanDroppedLinks, (uint)s.DroppedLinks, p);
+
+        var message = store.Text(s.StatusMessage);
+        b = ref _buffer.Ensure(p, SpanTailBytes + message.Length);
+        if (s.Status != StatusCode.Unset || !message.IsEmpty)
+        {
+            int size = (message.IsEmpty ? 0 : BytesFieldSize(message.Length)) + (s.Status == StatusCode.Unset ? 0 : 1 + VarintSize((byte)s.Status));
+            p = Put(ref b, p, SpanStatus);
+            p = Varint(ref b, p, (uint)size);
+            if (!message.IsEmpty)
+                p = Bytes(ref b, p, StatusMessage, message);
+            if (s.Status != StatusCode.Unset)
+                p = Varint(ref b, Put(ref b, p, StatusCodeField), (byte)s.Status);
+        }
+        p = Put(ref b, p, SpanFlagsTag0);
+        p = Put(ref b, p, SpanFlagsTag1);
+        p = Fixed32(ref b, p, (uint)s.Flags | HasIsRemote | (s.ParentIsRemote ? IsRemote : 0));
+
+        int length = p - start;
+        if (length is < 128 or >= 1 << 14)
+            return MoveSpan(lengthAt, start, p);
+        Unsafe.Add(ref b, lengthAt) = (byte)(length | 0x80);
+        Unsafe.Add(ref b, lengthAt + 1) = (byte)(length >> 7);
+        return p;
+    }
+
+    // A span whose length is not two varint bytes: its body moves to leave the length's
+    // exact size before it.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int MoveSpan(int lengthAt, int start, int end)
+    {
+        int length = end - start;
+        int width = VarintSize((uint)length);
+        int shift = width - SpanLengthBytes;
+        ref byte b = ref _buffer.Ensure(end, Math.Max(shift, 0));
+        var body = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref b, start), length);
+        body.CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref b, start + shift), length));
+        Varint(ref b, lengthAt, (uint)length);
+        return end + shift;
+    }
+
+    private int WriteVarintField(byte tag, uint value, int p)
+    {
+        ref byte b = ref _buffer.Ensure(p, 1 + MaxVarint);
+        return Varint(ref b, Put(ref b, p, tag), value);
+    }
+
+    private int WriteEvents(SpanStore store, int slot, ref SpanSlot s, int p, in ClockCalibration clock)
+    {
+        var shared = store.ExtraAttributes.AsSpan(slot * store.ExtraAttributesPerSpan, store.ExtraAttributesPerSpan);
+        foreach (ref readonly var e in store.Events.AsSpan(slot * store.EventsPerSpan, s.EventCount))
+        {
+            var name = store.Text(e.Name);
+            var attributes = shared.Slice(e.AttributeStart, e.AttributeCount);
+            int size = 9 + BytesFieldSize(name.Length) + KeyValuesSize(store, attributes)
+                + (e.DroppedAttributes > 0 ? 1 + VarintSize((uint)e.DroppedAttributes) : 0);
+            ref byte b = ref _buffer.Ensure(p, 1 + 5 + 9 + 1 + 5 + name.Length);
+            p = Put(ref b, p, SpanEvents);
+            p = Varint(ref b, p, (uint)size);
+            p = Put(ref b, p, EventTime);
+            p = Fixed64(ref b, p, (ulong)clock.ToUnixNanoseconds(e.Time, e.TimeIsUnixNanoseconds));
+            p = Bytes(ref b, p, EventName, name);
+            foreach (ref readonly var attribute in attributes)
+                p = WriteKeyValue(store, EventAttributes, attribute, p);
             if (e.DroppedAttributes > 0)
-                b.VarintField(EventDroppedAttributes, (uint)e.DroppedAttributes);
-            b.EndMessage(ev);
+                p = WriteVarintField(EventDroppedAttributes, (uint)e.DroppedAttributes, p);
         }
-        if (span.DroppedEvents > 0)
-            b.VarintField(SpanDroppedEvents, (uint)span.DroppedEvents);
-        var links = span.Links;
-        for (int i = 0; i < links.Count; i++)
+        return p;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int WriteLinks(SpanStore store, int slot, ref SpanSlot s, int p)
+    {
+        var shared = store.ExtraAttributes.AsSpan(slot * store.ExtraAttributesPerSpan, store.ExtraAttributesPerSpan);
+        foreach (ref readonly var l in store.Links.AsSpan(slot * store.LinksPerSpan, s.LinkCount))
         {
-            var l = links[i];
-            var context = l.Context;
-            int link = b.BeginMessage(SpanLinks);
-            b.Id(LinkTraceId, context.TraceId.High, context.TraceId.Low);
-            b.Id(LinkSpanId, context.SpanId.Value);
-            if (!l.TraceState.IsEmpty)
-                b.Bytes(LinkTraceState, l.TraceState);
-            WriteAttributes(LinkAttributes, l.Attributes);
+            var traceState = store.Text(l.TraceState);
+            var attributes = shared.Slice(l.AttributeStart, l.AttributeCount);
+            int size = 18 + 10 + (traceState.IsEmpty ? 0 : BytesFieldSize(traceState.Length)) + KeyValuesSize(store, attributes)
+                + (l.DroppedAttributes > 0 ? 1 + VarintSize((uint)l.DroppedAttributes) : 0) + 5;
+            ref byte b = ref _buffer.Ensure(p, 1 + 5 + 18 + 10 + 1 + 5 + traceState.Length);
+            p = Put(ref b, p, SpanLinks);
+            p = Varint(ref b, p, (uint)size);
+            p = Put(ref b, p, LinkTraceId);
+            p = Put(ref b, p, 16);
+            p = BigEndian(ref b, p, l.TraceHigh);
+            p = BigEndian(ref b, p, l.TraceLow);
+            p = Put(ref b, p, LinkSpanId);
+            p = Put(ref b, p, 8);
+            p = BigEndian(ref b, p, l.SpanId);
+            if (!traceState.IsEmpty)
+                p = Bytes(ref b, p, LinkTraceState, traceState);
+            foreach (ref readonly var attribute in attributes)
+                p = WriteKeyValue(store, LinkAttributes, attribute, p);
             if (l.DroppedAttributes > 0)
-                b.VarintField(LinkDroppedAttributes, (uint)l.DroppedAttributes);
-            b.Fixed32(LinkFlags, (uint)context.Flags);
-            b.EndMessage(link);
+                p = WriteVarintField(LinkDroppedAttributes, (uint)l.DroppedAttributes, p);
+            b = ref _buffer.Ensure(p, 5);
+            p = Put(ref b, p, LinkFlags);
+            p = Fixed32(ref b, p, (uint)l.Flags);
         }
-        if (span.DroppedLinks > 0)
-            b.VarintField(SpanDroppedLinks, (uint)span.DroppedLinks);
-        if (span.Status != StatusCode.Unset || !span.StatusMessage.IsEmpty)
-        {
-            int status = b.BeginMessage(SpanStatus);
-            if (!span.StatusMessage.IsEmpty)
-                b.Bytes(StatusMessage, span.StatusMessage);
-            if (span.Status != StatusCode.Unset)
-                b.VarintField(StatusCodeField, (ulong)span.Status);
-            b.EndMessage(status);
-        }
-        b.Fixed32(SpanFlags, (uint)span.Flags | HasIsRemote | (span.ParentIsRemote ? IsRemote : 0));
-        b.EndMessage(at);
+        return p;
     }
 
-    private void WriteAttributes(int field, AttributeList attributes)
+    private static int KeyValuesSize(SpanStore store, ReadOnlySpan<AttributeEntry> attributes)
     {
-        var b = _buffer;
-        for (int i = 0; i < attributes.Count; i++)
+        int size = 0;
+        foreach (ref readonly var attribute in attributes)
+            size += BytesFieldSize(KeyValueSize(store, attribute));
+        return size;
+    }
+
+    private static int KeyValueSize(SpanStore store, in AttributeEntry a) =>
+        BytesFieldSize(a.Key.Length) + BytesFieldSize(AnyValueSize(store, a));
+
+    private static int AnyValueSize(SpanStore store, in AttributeEntry a) => a.Type switch
+    {
+        AttributeType.String => BytesFieldSize(a.Length),
+        AttributeType.Bool => 2,
+        AttributeType.Int => 1 + VarintSize((ulong)a.Value),
+        AttributeType.Double => 9,
+        _ => BytesFieldSize(ArrayValueSize(store, a)),
+    };
+
+    /// <summary>A KeyValue: the tag of the field that holds it, its exact length, the key, the value.</summary>
+    private int WriteKeyValue(SpanStore store, byte tag, in AttributeEntry a, int p)
+    {
+        if (a.Type is not (AttributeType.String or AttributeType.Bool or AttributeType.Int or AttributeType.Double))
+            return WriteArrayKeyValue(store, tag, a, p);
+        var key = store.Text(a.Key);
+        var text = a.Type == AttributeType.String ? store.Arena.AsSpan((int)a.Value, a.Length) : default;
+        int anySize = a.Type switch
         {
-            var a = attributes[i];
-            int kv = b.BeginMessage(field);
-            b.Bytes(KeyValueKey, a.Key);
-            int any = b.BeginMessage(KeyValueValue);
-            switch (a.Type)
-            {
-                case AttributeType.String:
-                    b.Bytes(AnyString, a.StringValue);
-                    break;
-                case AttributeType.Bool:
-                    b.VarintField(AnyBool, a.BoolValue ? 1UL : 0UL);
-                    break;
-                case AttributeType.Int:
-                    b.VarintField(AnyInt, (ulong)a.IntValue);
-                    break;
-                case AttributeType.Double:
-                    b.Double(AnyDouble, a.DoubleValue);
-                    break;
-                default:
-                    WriteArray(a);
-                    break;
-            }
-            b.EndMessage(any);
-            b.EndMessage(kv);
+            AttributeType.String => BytesFieldSize(text.Length),
+            AttributeType.Bool => 2,
+            AttributeType.Int => 1 + VarintSize((ulong)a.Value),
+            _ => 9,
+        };
+        int size = BytesFieldSize(key.Length) + BytesFieldSize(anySize);
+        ref byte b = ref _buffer.Ensure(p, 1 + 5 + size);
+        p = Put(ref b, p, tag);
+        p = Varint(ref b, p, (uint)size);
+        p = Bytes(ref b, p, KeyValueKey, key);
+        p = Put(ref b, p, KeyValueValue);
+        p = Varint(ref b, p, (uint)anySize);
+        switch (a.Type)
+        {
+            case AttributeType.String:
+                return Bytes(ref b, p, AnyString, text);
+            case AttributeType.Bool:
+                p = Put(ref b, p, AnyBool);
+                return Put(ref b, p, a.Value != 0 ? (byte)1 : (byte)0);
+            case AttributeType.Int:
+                return Varint(ref b, Put(ref b, p, AnyInt), (ulong)a.Value);
+            default:
+                return Fixed64(ref b, Put(ref b, p, AnyDouble), (ulong)a.Value);
         }
     }
 
-    private void WriteArray(AttributeView a)
+    // An array value's elements, one AnyValue each, sized before they are written.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int WriteArrayKeyValue(SpanStore store, byte tag, in AttributeEntry a, int p)
     {
-        var b = _buffer;
-        int array = b.BeginMessage(AnyArray);
-        for (int i = 0; i < a.ArrayLength; i++)
+        var key = store.Text(a.Key);
+        int arraySize = ArrayValueSize(store, a);
+        int anySize = BytesFieldSize(arraySize);
+        int size = BytesFieldSize(key.Length) + BytesFieldSize(anySize);
+        ref byte b = ref _buffer.Ensure(p, 1 + 5 + size);
+        p = Put(ref b, p, tag);
+        p = Varint(ref b, p, (uint)size);
+        p = Bytes(ref b, p, KeyValueKey, key);
+        p = Put(ref b, p, KeyValueValue);
+        p = Varint(ref b, p, (uint)anySize);
+        p = Put(ref b, p, AnyArray);
+        p = Varint(ref b, p, (uint)arraySize);
+        var elements = new ArrayElements(store, a);
+        for (int i = 0; i < elements.Count; i++)
         {
-            int value = b.BeginMessage(ArrayValues);
+            p = Put(ref b, p, ArrayValues);
             switch (a.Type)
             {
                 case AttributeType.StringArray:
-                    b.Bytes(AnyString, a.StringAt(i));
+                    var text = elements.NextString();
+                    p = Varint(ref b, p, (uint)BytesFieldSize(text.Length));
+                    p = Bytes(ref b, p, AnyString, text);
                     break;
                 case AttributeType.BoolArray:
-                    b.VarintField(AnyBool, a.BoolAt(i) ? 1UL : 0UL);
+                    p = Put(ref b, p, 2);
+                    p = Put(ref b, p, AnyBool);
+                    p = Put(ref b, p, elements.Bool(i) ? (byte)1 : (byte)0);
                     break;
                 case AttributeType.IntArray:
-                    b.VarintField(AnyInt, (ulong)a.IntAt(i));
+                    long value = elements.Int(i);
+                    p = Put(ref b, p, (byte)(1 + VarintSize((ulong)value)));
+                    p = Varint(ref b, Put(ref b, p, AnyInt), (ulong)value);
                     break;
                 default:
-                    b.Double(AnyDouble, a.DoubleAt(i));
+                    p = Put(ref b, p, 9);
+                    p = Fixed64(ref b, Put(ref b, p, AnyDouble), elements.Bits(i));
                     break;
             }
-            b.EndMessage(value);
         }
-        b.EndMessage(array);
+        return p;
     }
+
+    private static int ArrayValueSize(SpanStore store, in AttributeEntry a)
+    {
+        var elements = new ArrayElements(store, a);
+        int size = 0;
+        for (int i = 0; i < elements.Count; i++)
+        {
+            size += BytesFieldSize(a.Type switch
+            {
+                AttributeType.StringArray => BytesFieldSize(elements.NextString().Length),
+                AttributeType.BoolArray => 2,
+                AttributeType.IntArray => 1 + VarintSize((ulong)elements.Int(i)),
+                _ => 9,
+            });
+        }
+        return size;
+    }
+
+    private static byte[] EncodeResource(IEnumerable<KeyValuePair<string, string>> attributes)
+    {
+        var pairs = attributes.Select(kv => (Key: Encoding.UTF8.GetBytes(kv.Key), Value: Encoding.UTF8.GetBytes(kv.Value))).ToArray();
+        int KeyValueSize((byte[] Key, byte[] Value) kv) => BytesFieldSize(kv.Key.Length) + BytesFieldSize(BytesFieldSize(kv.Value.Length));
+        int size = pairs.Sum(kv => BytesFieldSize(KeyValueSize(kv)));
+        var resource = new byte[BytesFieldSize(size)];
+        ref byte b = ref MemoryMarshal.GetArrayDataReference(resource);
+        int p = Varint(ref b, Put(ref b, 0, ResourceSpansResource), (uint)size);
+        foreach (var kv in pairs)
+        {
+            p = Varint(ref b, Put(ref b, p, ResourceAttributes), (uint)KeyValueSize(kv));
+            p = Bytes(ref b, p, KeyValueKey, kv.Key);
+            p = Varint(ref b, Put(ref b, p, KeyValueValue), (uint)BytesFieldSize(kv.Value.Length));
+            p = Bytes(ref b, p, AnyString, kv.Value);
+        }
+        return resource;
+    }
+
+    [DoesNotReturn]
+    private static void ThrowTooLong(int length) =>
+        throw new InvalidOperationException($"an OTLP message of {length} bytes is more than four varint bytes can say");
 }
