@@ -12,10 +12,14 @@
 # empty ExportTraceServiceResponse), counting batches in its access log. It costs next to
 # nothing per batch, so what "on" loses is the module's and the engine's work, not a receiver's.
 # Configurations alternate within each round, each round starting with the next one; the
-# report gives the medians.
+# report gives the medians. Beside requests/s it gives the CPU time the front's workers spent per
+# request, every thread of the worker processes counted (bench/thread_cpu.sh): the event loops,
+# kt's exporter thread, and the .NET runtime's other threads.
 #
 #   bench/nginx/wrk_bench.sh [OUTPUT.md]
-#   KT_WRK_DURATION (default 10s), KT_WRK_ROUNDS (default 5), KT_WRK_CONNECTIONS (default 64)
+#   KT_WRK_DURATION (default 10s), KT_WRK_ROUNDS (default 7), KT_WRK_CONNECTIONS (default 64)
+#   KT_WRK_PERF=FILE  also records the last round's "on" /proxy run with perf (every CPU, call
+#                     graphs, libkt.so's symbols from libkt.so.dbg beside it) and writes a report to FILE
 set -euo pipefail
 output="${1:-}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,8 +27,9 @@ repo="$(cd "$here/../.." && pwd)"
 module="$repo/artifacts/nginx/ngx_http_kt_module.so"
 work="$repo/artifacts/bench-nginx"
 duration="${KT_WRK_DURATION:-10s}"
-rounds="${KT_WRK_ROUNDS:-5}"
+rounds="${KT_WRK_ROUNDS:-7}"
 connections="${KT_WRK_CONNECTIONS:-64}"
+perf_report="${KT_WRK_PERF:-}"
 configs=(none off on)
 locations=(proxy return)
 
@@ -35,6 +40,7 @@ fi
 rm -rf "$work" && mkdir -p "$work"
 
 source "$repo/bindings/nginx/loopback.sh"
+source "$repo/bench/thread_cpu.sh"
 front="$(free_port)"
 back="$(free_port "$front")"
 
@@ -136,12 +142,23 @@ to_ms() { # wrk's "1.23ms", "812.00us", "1.02s" -> milliseconds
 
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
-# Per configuration and location, one line per round: "rps p50 p90 p99 requests errors".
+# Per configuration and location, one line per round:
+# "rps p50 p90 p99 requests errors cpu-worker cpu-exporter cpu-runtime cpu-total" (CPU in µs per request).
 results="$work/results"
 mkdir -p "$results"
-run_wrk() { # $1: config, $2: location
-    local out="$work/$1/wrk-$2.txt"
+run_wrk() { # $1: config, $2: location, $3: the front's master pid
+    local out="$work/$1/wrk-$2.txt" before after profiler=""
+    if [[ -n $perf_report && $1 == on && $2 == proxy && $round == "$rounds" ]]; then
+        perf record -a -g -F 999 -o "$work/perf.data" -- sleep "${duration%s}" 2>"$work/perf.log" &
+        profiler=$!
+    fi
+    before="$(thread_cpu "$3")"
     wrk -t2 -c"$connections" -d"$duration" --latency "http://127.0.0.1:$front/$2" >"$out"
+    after="$(thread_cpu "$3")"
+    if [[ -n $profiler ]]; then
+        wait "$profiler" || true
+        profile_report "$3"
+    fi
     local rps p50 p90 p99 requests errors
     rps="$(awk '/Requests\/sec/ { print $2 }' "$out")"
     p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")"
@@ -149,7 +166,28 @@ run_wrk() { # $1: config, $2: location
     p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' "$out")")"
     requests="$(awk '/requests in/ { print $1 }' "$out")"
     errors="$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out")"
-    echo "$rps $p50 $p90 $p99 $requests $errors" >>"$results/$1-$2"
+    echo "$rps $p50 $p90 $p99 $requests $errors $(cpu_per_request "$before" "$after" "$requests")" >>"$results/$1-$2"
+}
+
+# perf's report of the profiled run: shares of all samples by thread name and library, then
+# the front's worker processes (event loops, exporter and runtime threads) by symbol.
+profile_report() { # $1: the front's master pid
+    local workers
+    workers="$(pgrep -P "$1" | paste -sd,)"
+    {
+        echo "# perf record -a -g -F 999 over the last round's kt_trace on, /proxy run ($duration)"
+        echo
+        echo "## every CPU, by thread name and library"
+        echo '```'
+        perf report -i "$work/perf.data" --no-children --sort comm,dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 40
+        echo '```'
+        echo
+        echo "## the front's workers (every thread), by thread name, library and symbol"
+        echo '```'
+        perf report -i "$work/perf.data" --no-children --pid "$workers" --sort comm,dso,sym --stdio -g none 2>/dev/null \
+            | grep -v '^#' | grep -v '^$' | head -n 80
+        echo '```'
+    } >"$perf_report"
 }
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -169,7 +207,7 @@ for round in $(seq "$rounds"); do
         # warm up: connections to the upstream, the engine's first spans
         wrk -t2 -c"$connections" -d2s "http://127.0.0.1:$front/proxy" >"$work/$config/warmup-proxy.txt"
         wrk -t2 -c"$connections" -d2s "http://127.0.0.1:$front/return" >"$work/$config/warmup-return.txt"
-        for location in "${locations[@]}"; do run_wrk "$config" "$location"; done
+        for location in "${locations[@]}"; do run_wrk "$config" "$location" "$pid"; done
         quit_nginx "$pid"
         if grep -E "exited on signal|\[alert\]|\[emerg\]" "$work/$config/error.log" >&2; then
             echo "wrk_bench.sh: nginx logged the lines above" >&2
@@ -204,10 +242,12 @@ col() { awk -v c="$1" '{ print $c }' "$2" | median; }
         "median of $rounds rounds, the configurations alternating within each round (in turn first);" \
         "the change against no module is the median of each round's own ratio, which drift between rounds does not move."
     echo "wrk, the two workers, the exporter threads and the upstream/receiver nginx (1 worker) share the $(nproc) cores."
+    echo "CPU µs/request: each thread's CPU time over the measured run (bench/thread_cpu.sh) divided by the requests wrk completed;"
+    echo "\"added\" is the median of each round's difference from no module."
     echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after."
     echo
-    echo "| location | configuration | requests/s | vs. no module, same round | p50 ms | p90 ms | p99 ms |"
-    echo "|---|---|---:|---:|---:|---:|---:|"
+    echo "| location | configuration | requests/s | vs. no module, same round | p50 ms | p90 ms | p99 ms | CPU µs/request: workers | kt exporter | .NET runtime | all | added vs. no module, same round |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for location in "${locations[@]}"; do
         for config in "${configs[@]}"; do
             f="$results/$config-$location"
@@ -217,9 +257,12 @@ col() { awk -v c="$1" '{ print $c }' "$2" | median; }
                 on) label="kt_trace on, 100%, OTLP/HTTP protobuf" ;;
             esac
             rps="$(col 1 "$f")"
-            printf '| %s | %s | %.0f | %s | %s | %s | %s |\n' "/$location" "$label" "$rps" \
-                "$(paste -d' ' "$results/none-$location" "$f" | awk '{ print ($7 - $1) * 100 / $1 }' | median | xargs printf '%+.1f%%')" \
-                "$(col 2 "$f" | xargs printf '%.2f')" "$(col 3 "$f" | xargs printf '%.2f')" "$(col 4 "$f" | xargs printf '%.2f')"
+            printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "/$location" "$label" "$rps" \
+                "$(paste -d' ' "$results/none-$location" "$f" | awk '{ print ($11 - $1) * 100 / $1 }' | median | xargs printf '%+.1f%%')" \
+                "$(col 2 "$f" | xargs printf '%.2f')" "$(col 3 "$f" | xargs printf '%.2f')" "$(col 4 "$f" | xargs printf '%.2f')" \
+                "$(col 7 "$f" | xargs printf '%.2f')" "$(col 8 "$f" | xargs printf '%.2f')" "$(col 9 "$f" | xargs printf '%.2f')" \
+                "$(col 10 "$f" | xargs printf '%.2f')" \
+                "$(paste -d' ' "$results/none-$location" "$f" | awk '{ print $20 - $10 }' | median | xargs printf '%+.2f')"
         done
     done
     echo

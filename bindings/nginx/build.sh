@@ -44,4 +44,6 @@ make -C "$src" -f objs/Makefile -j"$(nproc)" LINK="\$(CC) '-Wl,-rpath,\$\$ORIGIN
 }
 cp "$src/objs/ngx_http_kt_module.so" "$out/"
 cp "$libdir/libkt.so" "$out/"
+# perf finds libkt.so's symbols through its debug link, beside it
+if [[ -f $libdir/libkt.so.dbg ]]; then cp "$libdir/libkt.so.dbg" "$out/"; fi
 echo "built $out/ngx_http_kt_module.so"

@@ -370,7 +370,15 @@ static ngx_int_t
 ngx_http_kt_init(ngx_conf_t *cf)
 {
     ngx_http_handler_pt        *h;
+    ngx_http_kt_main_conf_t    *kmcf;
     ngx_http_core_main_conf_t  *cmcf;
+
+    kmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_kt_module);
+
+    /* with kt_trace off everywhere, requests do not pass through the module */
+    if (!kmcf->traced) {
+        return NGX_OK;
+    }
 
     cmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_core_module);
 
@@ -429,6 +437,7 @@ ngx_http_kt_create_main_conf(ngx_conf_t *cf)
      *     kmcf->service_name = { 0, NULL };
      *     kmcf->sampling_rate = { 0, NULL };
      *     kmcf->enabled = 0;
+     *     kmcf->traced = 0;
      */
 
     kmcf->batch_size = NGX_CONF_UNSET;
@@ -1072,6 +1081,7 @@ ngx_http_kt_set_trace(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     kmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_kt_module);
     kmcf->enabled = 1;
+    kmcf->traced = 1;
 
     return NGX_CONF_OK;
 }

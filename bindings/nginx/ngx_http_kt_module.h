@@ -41,6 +41,7 @@ typedef struct {
     ngx_flag_t                  exporter;     /* a kt_exporter block was seen */
     ngx_uint_t                  bare_endpoint;  /* no path: OTLP's goes on */
     ngx_uint_t                  enabled;      /* a kt_ directive needs the engine */
+    ngx_uint_t                  traced;       /* some kt_trace is not "off" */
 } ngx_http_kt_main_conf_t;
 
 
@@ -103,6 +104,16 @@ ngx_int_t ngx_http_kt_post_read_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_kt_rewrite_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_kt_log_handler(ngx_http_request_t *r);
 int64_t ngx_http_kt_now(void);
+void ngx_http_kt_attr_string(kt_attribute *a, const char *key, size_t key_len,
+    u_char *value, size_t value_len);
+void ngx_http_kt_attr_int(kt_attribute *a, const char *key, size_t key_len,
+    int64_t value);
+
+/* an attribute with a literal key, whose length is known when compiled */
+#define ngx_http_kt_string(a, key, str)                                      \
+    ngx_http_kt_attr_string(a, key, sizeof(key) - 1, (str)->data, (str)->len)
+#define ngx_http_kt_int(a, key, value)                                       \
+    ngx_http_kt_attr_int(a, key, sizeof(key) - 1, value)
 void ngx_http_kt_count_drop(ngx_log_t *log);
 
 /* ngx_http_kt_upstream.c */

@@ -13,6 +13,7 @@
 
 
 #define NGX_HTTP_KT_START_ATTRIBUTES  10
+#define NGX_HTTP_KT_END_ATTRIBUTES    4
 
 
 static void ngx_http_kt_cleanup(void *data);
@@ -22,8 +23,6 @@ static void ngx_http_kt_start_span(ngx_http_request_t *r,
     ngx_http_kt_ctx_t *ctx);
 static void ngx_http_kt_end_span(ngx_http_request_t *r,
     ngx_http_kt_ctx_t *ctx);
-static void ngx_http_kt_string(kt_attribute *a, char *key, ngx_str_t *value);
-static void ngx_http_kt_int(kt_attribute *a, char *key, int64_t value);
 
 
 int64_t
@@ -439,39 +438,43 @@ ngx_http_kt_end_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
     static time_t             logged;
     u_char                    code[NGX_INT_T_LEN];
     kt_span                   span;
-    ngx_str_t                 value;
-    ngx_uint_t                i, status;
+    ngx_str_t                 value, type;
+    ngx_uint_t                i, n, status;
+    kt_attribute              attrs[NGX_HTTP_KT_END_ATTRIBUTES];
     ngx_http_kt_attribute_t  *attr;
     ngx_http_kt_loc_conf_t   *klcf;
 
     span = ctx->server;
+    n = 0;
 
     status = r->err_status ? r->err_status : r->headers_out.status;
 
     if (status) {
-        (void) kt_span_set_int(span, "http.response.status_code",
-                               sizeof("http.response.status_code") - 1,
-                               status);
+        ngx_http_kt_int(&attrs[n++], "http.response.status_code", status);
     }
 
     if (status >= 500) {
-        (void) kt_span_set_string(span, "error.type",
-                                  sizeof("error.type") - 1, (char *) code,
-                                  ngx_sprintf(code, "%ui", status) - code);
-        (void) kt_span_set_status(span, KT_STATUS_ERROR, NULL, 0);
+        type.data = code;
+        type.len = ngx_sprintf(code, "%ui", status) - code;
+        ngx_http_kt_string(&attrs[n++], "error.type", &type);
     }
 
     if (r->headers_in.content_length_n >= 0) {
-        (void) kt_span_set_int(span, "http.request.body.size",
-                               sizeof("http.request.body.size") - 1,
-                               r->headers_in.content_length_n);
+        ngx_http_kt_int(&attrs[n++], "http.request.body.size",
+                        r->headers_in.content_length_n);
     }
 
     sent = r->connection->sent - r->header_size;
 
-    (void) kt_span_set_int(span, "http.response.body.size",
-                           sizeof("http.response.body.size") - 1,
-                           sent > 0 ? sent : 0);
+    ngx_http_kt_int(&attrs[n++], "http.response.body.size",
+                    sent > 0 ? sent : 0);
+
+    /* one call for them all: the span is resolved and its slot reached once */
+    (void) kt_span_set_attributes(span, attrs, n);
+
+    if (status >= 500) {
+        (void) kt_span_set_status(span, KT_STATUS_ERROR, NULL, 0);
+    }
 
     klcf = ngx_http_get_module_loc_conf(r, ngx_http_kt_module);
 
@@ -511,22 +514,24 @@ ngx_http_kt_end_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
 }
 
 
-static void
-ngx_http_kt_string(kt_attribute *a, char *key, ngx_str_t *value)
+void
+ngx_http_kt_attr_string(kt_attribute *a, const char *key, size_t key_len,
+    u_char *value, size_t value_len)
 {
     a->key.ptr = key;
-    a->key.len = ngx_strlen(key);
+    a->key.len = key_len;
     a->type = KT_ATTR_STRING;
-    a->value.string.ptr = (char *) value->data;
-    a->value.string.len = value->len;
+    a->value.string.ptr = (char *) value;
+    a->value.string.len = value_len;
 }
 
 
-static void
-ngx_http_kt_int(kt_attribute *a, char *key, int64_t value)
+void
+ngx_http_kt_attr_int(kt_attribute *a, const char *key, size_t key_len,
+    int64_t value)
 {
     a->key.ptr = key;
-    a->key.len = ngx_strlen(key);
+    a->key.len = key_len;
     a->type = KT_ATTR_INT;
     a->value.integer = value;
 }

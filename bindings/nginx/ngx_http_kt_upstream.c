@@ -13,6 +13,9 @@
 #include "ngx_http_kt_module.h"
 
 
+#define NGX_HTTP_KT_TRY_ATTRIBUTES  9
+
+
 static void ngx_http_kt_finish_try(ngx_http_request_t *r, kt_span span,
     ngx_http_upstream_state_t *state, int64_t start, int64_t end);
 
@@ -234,15 +237,16 @@ static void
 ngx_http_kt_finish_try(ngx_http_request_t *r, kt_span span,
     ngx_http_upstream_state_t *state, int64_t start, int64_t end)
 {
-    u_char     *colon, *p;
-    u_char      code[NGX_INT_T_LEN];
-    ngx_int_t   port;
-    ngx_str_t   address;
+    u_char        *colon, *p;
+    u_char         code[NGX_INT_T_LEN];
+    ngx_int_t      port;
+    ngx_str_t      address, type;
+    ngx_uint_t     n;
+    kt_attribute   attrs[NGX_HTTP_KT_TRY_ATTRIBUTES];
 
-    (void) kt_span_set_string(span, "http.request.method",
-                              sizeof("http.request.method") - 1,
-                              (char *) r->method_name.data,
-                              r->method_name.len);
+    n = 0;
+
+    ngx_http_kt_string(&attrs[n++], "http.request.method", &r->method_name);
 
     address = *state->peer;
     port = NGX_ERROR;
@@ -272,54 +276,48 @@ ngx_http_kt_finish_try(ngx_http_request_t *r, kt_span span,
         }
     }
 
-    (void) kt_span_set_string(span, "server.address",
-                              sizeof("server.address") - 1,
-                              (char *) address.data, address.len);
+    ngx_http_kt_string(&attrs[n++], "server.address", &address);
 
     if (port != NGX_ERROR) {
-        (void) kt_span_set_int(span, "server.port", sizeof("server.port") - 1,
-                               port);
+        ngx_http_kt_int(&attrs[n++], "server.port", port);
     }
 
     if (state->status) {
-        (void) kt_span_set_int(span, "http.response.status_code",
-                               sizeof("http.response.status_code") - 1,
-                               state->status);
+        ngx_http_kt_int(&attrs[n++], "http.response.status_code",
+                        state->status);
     }
 
-    if (state->status == 0 || state->status >= 400) {
-        if (state->status) {
-            (void) kt_span_set_string(span, "error.type",
-                                      sizeof("error.type") - 1, (char *) code,
-                                      ngx_sprintf(code, "%ui", state->status)
-                                      - code);
-        }
-
-        (void) kt_span_set_status(span, KT_STATUS_ERROR, NULL, 0);
+    if (state->status >= 400) {
+        type.data = code;
+        type.len = ngx_sprintf(code, "%ui", state->status) - code;
+        ngx_http_kt_string(&attrs[n++], "error.type", &type);
     }
 
     if (state->connect_time != (ngx_msec_t) -1) {
-        (void) kt_span_set_int(span, "nginx.upstream.connect_time_ms",
-                               sizeof("nginx.upstream.connect_time_ms") - 1,
-                               state->connect_time);
+        ngx_http_kt_int(&attrs[n++], "nginx.upstream.connect_time_ms",
+                        state->connect_time);
     }
 
     if (state->header_time != (ngx_msec_t) -1) {
-        (void) kt_span_set_int(span, "nginx.upstream.header_time_ms",
-                               sizeof("nginx.upstream.header_time_ms") - 1,
-                               state->header_time);
+        ngx_http_kt_int(&attrs[n++], "nginx.upstream.header_time_ms",
+                        state->header_time);
     }
 
     if (state->response_time != (ngx_msec_t) -1) {
-        (void) kt_span_set_int(span, "nginx.upstream.response_time_ms",
-                               sizeof("nginx.upstream.response_time_ms") - 1,
-                               state->response_time);
+        ngx_http_kt_int(&attrs[n++], "nginx.upstream.response_time_ms",
+                        state->response_time);
     }
 
     if (state->bytes_received) {
-        (void) kt_span_set_int(span, "http.response.body.size",
-                               sizeof("http.response.body.size") - 1,
-                               state->response_length);
+        ngx_http_kt_int(&attrs[n++], "http.response.body.size",
+                        state->response_length);
+    }
+
+    /* one call for them all: the span is resolved and its slot reached once */
+    (void) kt_span_set_attributes(span, attrs, n);
+
+    if (state->status == 0 || state->status >= 400) {
+        (void) kt_span_set_status(span, KT_STATUS_ERROR, NULL, 0);
     }
 
     (void) kt_span_finish(span, end > start ? end : start);
