@@ -17,6 +17,10 @@ public readonly ref struct SpanView
 
     private ref SpanSlot Slot => ref _engine.Store.Slots[_slot];
 
+    internal TraceEngine Engine => _engine;
+
+    internal int SlotIndex => _slot;
+
     private SpanStore Store => _engine.Store;
 
     /// <summary>The trace id.</summary>

@@ -20,7 +20,7 @@ namespace Kt.Export.Otlp;
 /// is moved into place otherwise. Only the request's two outer messages, which hold the whole
 /// batch, keep a length padded to four bytes.
 /// </remarks>
-public sealed class OtlpTraceEncoder
+public sealed partial class OtlpTraceEncoder
 {
     // Tag bytes (field number << 3 | wire type) of
     // opentelemetry/proto/{collector/trace,trace,resource,common}/v1.
@@ -87,15 +87,7 @@ public sealed class OtlpTraceEncoder
     /// </summary>
     public Memory<byte> EncodeToMemory(in SpanBatch batch, int headroom)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(headroom);
-        int p = headroom;
-        ref byte b = ref _buffer.Ensure(p, 1 + PaddedLength + _resource.Length);
-        p = Put(ref b, p, RequestResourceSpans);
-        int resourceSpans = p;
-        p += PaddedLength;
-        _resource.CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref b, p), _resource.Length));
-        p += _resource.Length;
-
+        int p = BeginRequest(headroom, out int resourceSpans);
         if (batch.Count > 0)
         {
             var engine = batch.Engine;
@@ -114,6 +106,19 @@ public sealed class OtlpTraceEncoder
         }
         EndPadded(resourceSpans, p);
         return _buffer.Memory(0, p);
+    }
+
+    // The request's ResourceSpans tag, its reserved length and the resource; returns the position after them.
+    private int BeginRequest(int headroom, out int resourceSpans)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(headroom);
+        int p = headroom;
+        ref byte b = ref _buffer.Ensure(p, 1 + PaddedLength + _resource.Length);
+        p = Put(ref b, p, RequestResourceSpans);
+        resourceSpans = p;
+        p += PaddedLength;
+        _resource.CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref b, p), _resource.Length));
+        return p + _resource.Length;
     }
 
     // The ScopeSpans' tag, its reserved length and its scope.
