@@ -9,7 +9,7 @@ namespace Kt.Export.Otlp;
 /// The sender for https:// endpoints: <see cref="HttpClient"/>, which brings TLS (and ALPN for
 /// gRPC's HTTP/2). It allocates per batch (request and response objects, about 1.6 KB) and its
 /// sockets complete on .NET's I/O threads and thread pool; the plain-text endpoints take
-/// <see cref="Http1Connection"/> and <see cref="Http2Connection"/>, which do neither. Doing TLS
+/// <see cref="Http1Connection"/> and <see cref="Http2.Http2Connection"/>, which do neither. Doing TLS
 /// on the exporter thread would mean an SslStream over the blocking socket with its own
 /// handshake and renegotiation paths: left for when an https collector needs the same economy.
 /// </summary>

@@ -12,7 +12,7 @@ namespace Kt.Export.Otlp;
 /// limit; reads partial successes; drops and counts everything else. Runs on the exporter
 /// thread, which is the only thread that waits for the network: to an http:// endpoint it
 /// encodes, sends and reads the answer itself on a kept-alive connection
-/// (<see cref="Http1Connection"/>, <see cref="Http2Connection"/> for gRPC), allocating nothing
+/// (<see cref="Http1Connection"/>, <see cref="Http2.Http2Connection"/> for gRPC), allocating nothing
 /// per batch and waking no other thread; to an https:// endpoint it uses
 /// <see cref="HttpClient"/> (<see cref="HttpClientSender"/>).
 /// </summary>
@@ -49,7 +49,7 @@ public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDispos
             return new HttpClientSender(options.Endpoint, options.Protocol, options.Gzip, options.Headers);
         return options.Protocol switch
         {
-            OtlpHttpProtocol.Grpc => new Http2Connection(options.Endpoint, options.Gzip, options.Headers),
+            OtlpHttpProtocol.Grpc => new Http2.Http2Connection(options.Endpoint, options.Gzip, options.Headers),
             OtlpHttpProtocol.Json => new Http1Connection(options.Endpoint, "application/json", options.Gzip, options.Headers),
             _ => new Http1Connection(options.Endpoint, "application/x-protobuf", options.Gzip, options.Headers),
         };

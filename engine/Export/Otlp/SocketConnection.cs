@@ -81,27 +81,26 @@ internal sealed class SocketConnection(string host, int port) : IDisposable
         Writer = PipeWriter.Create(Stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true));
     }
 
-    // A blocking connect cannot be given a time limit, so the connect is non-blocking and polled.
+    // The socket stays in blocking mode from the start: once .NET has put a socket in
+    // non-blocking mode it keeps it so and emulates blocking calls through its epoll thread,
+    // with an allocation per call. Linux bounds a blocking connect by the send timeout.
     private static Socket Connect(IPEndPoint endpoint, long deadline)
     {
         var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {
-            socket.Blocking = false;
+            int left = RemainingMicroseconds(deadline) / 1000;
+            if (left <= 0)
+                throw new SocketException((int)SocketError.TimedOut);
+            socket.SendTimeout = left;
             try
             {
                 socket.Connect(endpoint);
             }
             catch (SocketException e) when (e.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
             {
-                int left = RemainingMicroseconds(deadline);
-                if (left <= 0 || !socket.Poll(left, SelectMode.SelectWrite))
-                    throw new SocketException((int)SocketError.TimedOut);
-                var error = (SocketError)(int)socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
-                if (error != SocketError.Success)
-                    throw new SocketException((int)error);
+                throw new SocketException((int)SocketError.TimedOut);
             }
-            socket.Blocking = true;
             return socket;
         }
         catch
