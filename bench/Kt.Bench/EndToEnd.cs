@@ -6,16 +6,19 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Kt.Bench;
 
 /// <summary>
-/// Spans all the way to an OTLP/HTTP receiver on loopback (Kestrel, reading every body): each
-/// invocation starts and finishes 20,000 HTTP server spans with two attributes, then waits until
-/// the exporter thread has delivered them. Per span; delivered spans per second is 1e9 / the mean.
-/// Both cores are busy: the caller, the exporter thread and the receiver share them.
+/// Spans all the way to an OTLP receiver on loopback (Kestrel, reading every body), in each
+/// protocol: each invocation starts and finishes 20,000 HTTP server spans with two attributes,
+/// then waits until the exporter thread has delivered them. Per span; delivered spans per second
+/// is 1e9 / the mean. Both cores are busy: the caller, the exporter thread and the receiver
+/// share them. The log also gives the exporter thread's bytes allocated per batch and the
+/// thread-pool work items completed per batch, in the whole process (see Cleanup).
 /// </summary>
 [MemoryDiagnoser]
 public class EndToEnd
@@ -28,25 +31,42 @@ public class EndToEnd
     private Tracer _tracer = null!;
     private TraceContext _context = null!;
     private long _received;
+    private bool _warm;
+    private long _allocatedAtWarm, _batchesAtWarm, _workItemsAtWarm;
+
+    [Params(OtlpHttpProtocol.Protobuf, OtlpHttpProtocol.Json, OtlpHttpProtocol.Grpc)]
+    public OtlpHttpProtocol Protocol { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
+        bool grpc = Protocol == OtlpHttpProtocol.Grpc;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        // Kestrel runs its connections inline on the socket thread, so that the thread-pool count
+        // below is, as far as Kestrel allows, the sender's (Kestrel still queues each HTTP/2
+        // stream to the thread pool).
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = grpc ? HttpProtocols.Http2 : HttpProtocols.Http1));
         _receiver = builder.Build();
-        _receiver.MapPost("/v1/traces", async (HttpContext http) =>
+        _receiver.MapPost(grpc ? OtlpHttpExporter.GrpcMethod : "/v1/traces", async (HttpContext http) =>
         {
             var buffer = new byte[64 * 1024];
             int read;
             while ((read = await http.Request.Body.ReadAsync(buffer)) > 0)
                 Interlocked.Add(ref _received, read);
             http.Response.StatusCode = 200;
+            if (grpc)
+            {
+                http.Response.ContentType = "application/grpc";
+                await http.Response.Body.WriteAsync(new byte[5]);
+                http.Response.AppendTrailer("grpc-status", "0");
+            }
         });
         _receiver.StartAsync().GetAwaiter().GetResult();
         var address = _receiver.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _exporter = new OtlpHttpExporter(new OtlpHttpOptions { Endpoint = new Uri(address + "/v1/traces") }, [new("service.name", "bench")]);
+        var endpoint = new Uri(address + (grpc ? OtlpHttpExporter.GrpcMethod : "/v1/traces"));
+        _exporter = new OtlpHttpExporter(new OtlpHttpOptions { Endpoint = endpoint, Protocol = Protocol }, [new("service.name", "bench")]);
         _engine = new TraceEngine(new EngineOptions
         {
             MaxSpans = 1 << 15,
@@ -71,6 +91,14 @@ public class EndToEnd
         }
         if (!_engine.ForceFlush(TimeSpan.FromSeconds(60)))
             throw new InvalidOperationException("the exporter did not deliver within a minute");
+        if (!_warm)
+        {
+            // From the end of the first invocation on: the connection is up, the buffers are grown.
+            _warm = true;
+            _allocatedAtWarm = _engine.ExporterAllocatedBytes;
+            _batchesAtWarm = _exporter.Counters.BatchesExported;
+            _workItemsAtWarm = ThreadPool.CompletedWorkItemCount;
+        }
     }
 
     [GlobalCleanup]
@@ -78,9 +106,12 @@ public class EndToEnd
     {
         var engine = _engine.ReadCounters();
         var exporter = _exporter.Counters;
+        long batches = Math.Max(1, exporter.BatchesExported - _batchesAtWarm);
         Console.WriteLine($"// kt counters: {engine}");
         Console.WriteLine($"// exporter: {exporter.SpansExported} spans in {exporter.BatchesExported} batches, {exporter.BytesSent} bytes " +
             $"({exporter.BytesSent / (double)Math.Max(1, exporter.SpansExported):0.0} per span), failed {exporter.SpansFailed}, received {Interlocked.Read(ref _received)} bytes");
+        Console.WriteLine($"// steady state ({Protocol}, {batches} batches): exporter thread allocated {(_engine.ExporterAllocatedBytes - _allocatedAtWarm) / (double)batches:0.0} B per batch; " +
+            $"thread-pool work items {(ThreadPool.CompletedWorkItemCount - _workItemsAtWarm) / (double)batches:0.00} per batch (whole process, receiver included)");
         _engine.Dispose();
         _receiver.StopAsync().GetAwaiter().GetResult();
     }

@@ -30,6 +30,9 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public Func<int, Answer> Behaviour { get; set; } = _ => new Answer(200);
 
+    /// <summary>Count requests without keeping them (for tests that send many).</summary>
+    public bool KeepNoRequests { get; set; }
+
     public int Attempts => Volatile.Read(ref _attempts);
 
     public Uri Endpoint { get; private set; } = null!;
@@ -83,7 +86,8 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         context.Response.ContentType = "application/grpc";
         if (answer.GrpcStatus == 0)
         {
-            Requests.Enqueue(new Received(context.Request.ContentType ?? "", encoding, message));
+            if (!KeepNoRequests)
+                Requests.Enqueue(new Received(context.Request.ContentType ?? "", encoding, message));
             await context.Response.Body.WriteAsync(new byte[5]);
         }
         context.Response.AppendTrailer("grpc-status", answer.GrpcStatus.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -109,7 +113,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
             await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { });
             return;
         }
-        if (answer.Status / 100 == 2)
+        if (answer.Status / 100 == 2 && !KeepNoRequests)
             Requests.Enqueue(new Received(context.Request.ContentType ?? "", encoding, bytes));
         context.Response.StatusCode = answer.Status;
         if (answer.RetryAfterSeconds is { } seconds)

@@ -1,31 +1,28 @@
-using System.Buffers.Binary;
+using System.Diagnostics;
 using System.IO.Compression;
-using System.Net;
-using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text.Json;
 
 namespace Kt.Export.Otlp;
 
 /// <summary>
-/// Sends batches as OTLP/HTTP (protobuf or JSON) with <see cref="HttpClient"/>. Retries only
-/// what the OTLP specification allows (429, 502, 503, 504 and failed connections), with
-/// exponential backoff, jitter and the server's Retry-After, all within the batch's time limit;
-/// reads partial successes; drops and counts everything else. Runs on the exporter thread,
-/// which is the only thread that waits for the network.
+/// Sends batches as OTLP/HTTP (protobuf or JSON) or OTLP/gRPC. Retries only what the OTLP
+/// specification allows (429, 502, 503, 504, the retryable gRPC codes and failed connections),
+/// with exponential backoff, jitter and the server's Retry-After, all within the batch's time
+/// limit; reads partial successes; drops and counts everything else. Runs on the exporter
+/// thread, which is the only thread that waits for the network: to an http:// endpoint it
+/// encodes, sends and reads the answer itself on a kept-alive connection
+/// (<see cref="Http1Connection"/>, <see cref="Http2.Http2Connection"/> for gRPC), allocating nothing
+/// per batch and waking no other thread; to an https:// endpoint it uses
+/// <see cref="HttpClient"/> (<see cref="HttpClientSender"/>).
 /// </summary>
 public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDisposable
 {
-    private static readonly MediaTypeHeaderValue ProtobufType = new("application/x-protobuf");
-    private static readonly MediaTypeHeaderValue JsonType = new("application/json");
-    private static readonly MediaTypeHeaderValue GrpcType = new("application/grpc");
-
     /// <summary>The path of the OTLP/gRPC method, appended to an endpoint that has none.</summary>
     public const string GrpcMethod = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
 
-    private byte[] _frame = new byte[64 * 1024];
-
     private readonly OtlpHttpOptions _options;
-    private readonly HttpClient _client;
+    private readonly IOtlpSender _sender;
     private readonly OtlpTraceEncoder _protobuf;
     private readonly OtlpJsonEncoder _json;
     private readonly MemoryStream _compressed = new();
@@ -43,9 +40,18 @@ public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDispos
         var resource = resourceAttributes.ToArray();
         _protobuf = new OtlpTraceEncoder(resource);
         _json = new OtlpJsonEncoder(resource);
-        _client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        _sender = CreateSender(options);
+    }
+
+    private static IOtlpSender CreateSender(OtlpHttpOptions options)
+    {
+        if (options.Endpoint.Scheme == Uri.UriSchemeHttps)
+            return new HttpClientSender(options.Endpoint, options.Protocol, options.Gzip, options.Headers);
+        return options.Protocol switch
         {
-            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+            OtlpHttpProtocol.Grpc => new Http2.Http2Connection(options.Endpoint, options.Gzip, options.Headers),
+            OtlpHttpProtocol.Json => new Http1Connection(options.Endpoint, "application/json", options.Gzip, options.Headers),
+            _ => new Http1Connection(options.Endpoint, "application/x-protobuf", options.Gzip, options.Headers),
         };
     }
 
@@ -68,75 +74,72 @@ public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDispos
         var body = _options.Protocol == OtlpHttpProtocol.Json ? _json.EncodeToMemory(batch) : _protobuf.EncodeToMemory(batch);
         if (_options.Gzip)
             body = Compress(body);
-        if (_options.Protocol == OtlpHttpProtocol.Grpc)
-            body = Frame(body, compressed: _options.Gzip);
         return Send(body, count);
     }
 
     private bool Send(ReadOnlyMemory<byte> body, int spans)
     {
-        var deadline = DateTime.UtcNow + _options.Timeout;
+        long deadline = Stopwatch.GetTimestamp() + (long)(_options.Timeout.TotalSeconds * Stopwatch.Frequency);
+        // gRPC's 5-byte message prefix is on the wire too.
+        int wireBytes = body.Length + (_options.Protocol == OtlpHttpProtocol.Grpc ? 5 : 0);
         var backoff = _options.InitialBackoff;
         string? lastFailure = null;
         while (true)
         {
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero)
+            if (Stopwatch.GetTimestamp() >= deadline)
                 return Failed(spans, OutOfTime(lastFailure));
             TimeSpan? retryAfter = null;
             string failure;
+            OtlpReply reply;
             try
             {
-                using var request = Request(body);
-                using var timeout = new CancellationTokenSource(left);
-                // The exporter thread may block; HttpClient sends HTTP/2 (gRPC) only asynchronously.
-                using var response = _client.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token).GetAwaiter().GetResult();
-                Interlocked.Add(ref _bytes, body.Length);
-                if (response.IsSuccessStatusCode)
-                {
-                    long rejected = ReadRejected(response, out int grpcStatus, out string? grpcMessage);
-                    if (grpcStatus != 0)
-                    {
-                        failure = $"gRPC status {grpcStatus} {grpcMessage}".TrimEnd();
-                        if (!IsRetryable(grpcStatus))
-                            return Failed(spans, failure + " (not retried)");
-                        lastFailure = failure;
-                        goto Retry;
-                    }
-                    Interlocked.Increment(ref _batches);
-                    Interlocked.Add(ref _spans, spans - rejected);
-                    if (rejected > 0)
-                    {
-                        Interlocked.Add(ref _rejected, rejected);
-                        Report($"partial success: {rejected} span(s) rejected");
-                    }
-                    else
-                    {
-                        _lastLogged = null;
-                    }
-                    return true;
-                }
-                failure = $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
-                if (!IsRetryable(response.StatusCode))
-                    return Failed(spans, failure + " (not retried)");
-                retryAfter = RetryAfter(response);
+                reply = _sender.Send(body, deadline);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (IsTimeout(e))
             {
                 return Failed(spans, OutOfTime(lastFailure));
             }
-            catch (HttpRequestException e)
+            catch (Exception e) when (e is SocketException or IOException or HttpRequestException)
             {
-                failure = e.Message;
+                failure = Describe(e);
+                goto Retry;
             }
-            catch (Exception e) when (e is NotSupportedException or InvalidOperationException or IOException)
+            catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
             {
                 return Failed(spans, $"{e.GetType().Name}: {e.Message} (not retried)");
             }
-            lastFailure = failure;
+            Interlocked.Add(ref _bytes, wireBytes);
+            if (reply.Status / 100 == 2)
+            {
+                if (reply.GrpcStatus != 0)
+                {
+                    failure = $"gRPC status {reply.GrpcStatus} {reply.GrpcMessage}".TrimEnd();
+                    if (!IsRetryable(reply.GrpcStatus))
+                        return Failed(spans, failure + " (not retried)");
+                    goto Retry;
+                }
+                long rejected = Rejected(reply.Body.Span);
+                Interlocked.Increment(ref _batches);
+                Interlocked.Add(ref _spans, spans - rejected);
+                if (rejected > 0)
+                {
+                    Interlocked.Add(ref _rejected, rejected);
+                    Report($"partial success: {rejected} span(s) rejected");
+                }
+                else
+                {
+                    _lastLogged = null;
+                }
+                return true;
+            }
+            failure = $"HTTP {reply.Status} {reply.Reason}".TrimEnd();
+            if (!IsRetryableHttp(reply.Status))
+                return Failed(spans, failure + " (not retried)");
+            retryAfter = reply.RetryAfter;
         Retry:
+            lastFailure = failure;
             var wait = retryAfter ?? Jittered(backoff);
-            if (DateTime.UtcNow + wait >= deadline)
+            if (Stopwatch.GetTimestamp() + (long)(wait.TotalSeconds * Stopwatch.Frequency) >= deadline)
                 return Failed(spans, OutOfTime(lastFailure));
             Interlocked.Increment(ref _retries);
             Thread.Sleep(wait);
@@ -144,96 +147,20 @@ public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDispos
         }
     }
 
-    // The same words for the same outage, however many attempts fit in each batch's time.
-    private string OutOfTime(string? lastFailure) => lastFailure is null
-        ? $"no answer within {_options.Timeout.TotalMilliseconds} ms"
-        : $"{lastFailure} (retried until the {_options.Timeout.TotalMilliseconds} ms limit)";
+    private static bool IsTimeout(Exception e) =>
+        e is TimeoutException || e is SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock };
 
-    private HttpRequestMessage Request(ReadOnlyMemory<byte> body)
+    private string Describe(Exception e) => e switch
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint)
-        {
-            Content = new ReadOnlyMemoryContent(body),
-        };
-        if (_options.Protocol == OtlpHttpProtocol.Grpc)
-        {
-            // gRPC is HTTP/2 only: over http:// with prior knowledge, over https:// by ALPN.
-            request.Version = HttpVersion.Version20;
-            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
-            request.Content.Headers.ContentType = GrpcType;
-            request.Headers.TryAddWithoutValidation("te", "trailers");
-            if (_options.Gzip)
-                request.Headers.TryAddWithoutValidation("grpc-encoding", "gzip");
-        }
-        else
-        {
-            request.Content.Headers.ContentType = _options.Protocol == OtlpHttpProtocol.Protobuf ? ProtobufType : JsonType;
-            if (_options.Gzip)
-                request.Content.Headers.ContentEncoding.Add("gzip");
-        }
-        foreach (var (name, value) in _options.Headers)
-            request.Headers.TryAddWithoutValidation(name, value);
-        return request;
-    }
+        SocketException s => $"connection to {_options.Endpoint.Authority} failed: {s.Message}",
+        _ => e.Message,
+    };
 
-    // The gRPC codes the OTLP specification retries: CANCELLED, DEADLINE_EXCEEDED, ABORTED,
-    // OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS. (RESOURCE_EXHAUSTED only with RetryInfo, not read here.)
-    private static bool IsRetryable(int grpcStatus) => grpcStatus is 1 or 4 or 10 or 11 or 14 or 15;
-
-    // A gRPC message: a compressed flag, a 4-byte big-endian length, the message.
-    private ReadOnlyMemory<byte> Frame(ReadOnlyMemory<byte> message, bool compressed)
+    private long Rejected(ReadOnlySpan<byte> body)
     {
-        if (_frame.Length < message.Length + 5)
-            _frame = new byte[Math.Max(message.Length + 5, _frame.Length * 2)];
-        _frame[0] = compressed ? (byte)1 : (byte)0;
-        BinaryPrimitives.WriteUInt32BigEndian(_frame.AsSpan(1), (uint)message.Length);
-        message.Span.CopyTo(_frame.AsSpan(5));
-        return _frame.AsMemory(0, message.Length + 5);
-    }
-
-    private static bool IsRetryable(HttpStatusCode status) =>
-        status is HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout;
-
-    private static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var header = response.Headers.RetryAfter;
-        if (header?.Delta is { } delta)
-            return delta;
-        if (header?.Date is { } date)
-            return date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        return null;
-    }
-
-    private TimeSpan Jittered(TimeSpan backoff) => TimeSpan.FromTicks((long)(backoff.Ticks * (0.5 + _jitter.NextDouble() / 2)));
-
-    // ExportTraceServiceResponse { ExportTracePartialSuccess partial_success = 1 { int64 rejected_spans = 1; string error_message = 2; } }
-    private long ReadRejected(HttpResponseMessage response, out int grpcStatus, out string? grpcMessage)
-    {
-        var body = response.Content.ReadAsByteArrayAsync().GetAwaiter().GetResult();
-        grpcStatus = 0;
-        grpcMessage = null;
-        if (_options.Protocol == OtlpHttpProtocol.Grpc)
-        {
-            // The status comes in the trailers, or in the headers of a trailers-only answer.
-            var status = Header(response.TrailingHeaders, "grpc-status") ?? Header(response.Headers, "grpc-status");
-            grpcStatus = status is null ? 2 : int.TryParse(status, out int code) ? code : 2;
-            grpcMessage = Header(response.TrailingHeaders, "grpc-message") ?? Header(response.Headers, "grpc-message") ?? (status is null ? "no grpc-status" : null);
-            if (grpcStatus != 0 || body.Length < 5)
-                return 0;
-            body = body[5..];
-        }
-        if (body.Length == 0)
-            return 0;
         try
         {
-            if (_options.Protocol == OtlpHttpProtocol.Json)
-            {
-                using var json = JsonDocument.Parse(body);
-                if (json.RootElement.TryGetProperty("partialSuccess", out var partial) && partial.TryGetProperty("rejectedSpans", out var rejected))
-                    return rejected.ValueKind == JsonValueKind.String ? long.Parse(rejected.GetString()!) : rejected.GetInt64();
-                return 0;
-            }
-            return ReadProtobufRejected(body);
+            return ExportResponseReader.RejectedSpans(body, json: _options.Protocol == OtlpHttpProtocol.Json);
         }
         catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException or OverflowException)
         {
@@ -242,59 +169,21 @@ public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDispos
         }
     }
 
-    private static string? Header(HttpHeaders headers, string name) =>
-        headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+    // The same words for the same outage, however many attempts fit in each batch's time.
+    private string OutOfTime(string? lastFailure) => lastFailure is null
+        ? $"no answer within {_options.Timeout.TotalMilliseconds} ms"
+        : $"{lastFailure} (retried until the {_options.Timeout.TotalMilliseconds} ms limit)";
 
-    private static long ReadProtobufRejected(ReadOnlySpan<byte> body)
-    {
-        while (!body.IsEmpty)
-        {
-            ulong tag = Varint(ref body);
-            if (tag == (1 << 3 | 2))
-            {
-                var inner = body[..(int)Varint(ref body)];
-                while (!inner.IsEmpty)
-                {
-                    ulong innerTag = Varint(ref inner);
-                    if (innerTag == (1 << 3 | 0))
-                        return (long)Varint(ref inner);
-                    Skip(ref inner, innerTag);
-                }
-                return 0;
-            }
-            Skip(ref body, tag);
-        }
-        return 0;
-    }
+    // The gRPC codes the OTLP specification retries: CANCELLED, DEADLINE_EXCEEDED, ABORTED,
+    // OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS. (RESOURCE_EXHAUSTED only with RetryInfo, not read here.)
+    private static bool IsRetryable(int grpcStatus) => grpcStatus is 1 or 4 or 10 or 11 or 14 or 15;
 
-    private static ulong Varint(ref ReadOnlySpan<byte> span)
-    {
-        ulong value = 0;
-        for (int shift = 0; shift < 64; shift += 7)
-        {
-            if (span.IsEmpty)
-                throw new FormatException("truncated varint");
-            byte b = span[0];
-            span = span[1..];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-                return value;
-        }
-        throw new FormatException("varint longer than 10 bytes");
-    }
+    private static bool IsRetryableHttp(int status) => status is 429 or 502 or 503 or 504;
 
-    private static void Skip(ref ReadOnlySpan<byte> span, ulong tag)
-    {
-        switch (tag & 7)
-        {
-            case 0: Varint(ref span); break;
-            case 1: span = span[8..]; break;
-            case 2: span = span[(int)Varint(ref span)..]; break;
-            case 5: span = span[4..]; break;
-            default: throw new FormatException($"wire type {tag & 7}");
-        }
-    }
+    private TimeSpan Jittered(TimeSpan backoff) => TimeSpan.FromTicks((long)(backoff.Ticks * (0.5 + _jitter.NextDouble() / 2)));
 
+    // .NET has no deflater that can be reset, so each batch's GZipStream allocates its zlib state
+    // (a few hundred bytes of managed objects): compression is the one per-batch allocation left.
     private ReadOnlyMemory<byte> Compress(ReadOnlyMemory<byte> body)
     {
         _compressed.SetLength(0);
@@ -323,6 +212,6 @@ public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDispos
     /// <inheritdoc/>
     public void Shutdown() => Dispose();
 
-    /// <summary>Releases the HTTP client.</summary>
-    public void Dispose() => _client.Dispose();
+    /// <summary>Closes the connection.</summary>
+    public void Dispose() => _sender.Dispose();
 }
