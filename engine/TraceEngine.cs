@@ -48,7 +48,7 @@ public sealed partial class TraceEngine : IDisposable
         Store = new SpanStore(_options, BitConverter.ToUInt32(secret[4..]));
         _free = new SlotFreeList(_options.MaxSpans);
         _refillSize = Math.Clamp(_options.MaxSpans / 64, 1, MaxRefill);
-        _encoded = _options.Exporter as IEncodedSpanExporter;
+        _encoded = _options.Exporter is IEncodedSpanExporter { TakesRecords: true } encoded ? encoded : null;
         _export = new ExportLoop(this, _options);
         _export.Start();
     }

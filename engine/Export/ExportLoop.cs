@@ -40,7 +40,7 @@ internal sealed class ExportLoop
     {
         _engine = engine;
         _exporter = options.Exporter;
-        _encoded = _exporter as IEncodedSpanExporter;
+        _encoded = _exporter is IEncodedSpanExporter { TakesRecords: true } encoded ? encoded : null;
         _batch = new int[_encoded is null ? options.MaxExportBatchSize : 0];
         _records = new SpanRecord[_encoded is null ? 0 : options.MaxExportBatchSize];
         _taken = new (SpanRecordRing, long, int)[_encoded is null ? 0 : 64];

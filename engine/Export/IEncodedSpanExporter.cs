@@ -7,6 +7,9 @@ namespace Kt.Export;
 /// </summary>
 public interface IEncodedSpanExporter : ISpanExporter
 {
+    /// <summary>False when this exporter, as configured, takes <see cref="SpanBatch"/>es after all.</summary>
+    bool TakesRecords { get; }
+
     /// <summary>A writer for one more thread that finishes spans; called once per thread.</summary>
     ISpanRecordWriter CreateRecordWriter();
 

@@ -58,6 +58,45 @@ public class AllocationTests
         Assert.Equal(0, exporter);
     }
 
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.0)]
+    public void Spans_encoded_as_they_finish_allocate_nothing(double rate)
+    {
+        var exporter = new ProtobufRecordExporter();
+        var (caller, exporterThread, counters) = Measure(rate, OneSpan, exporter);
+        Assert.Equal(0, counters.DroppedNoSlot);
+        Assert.Equal(0, counters.DroppedQueueFull);
+        Assert.Equal(rate > 0 ? Spans + 20_000 : 0, exporter.Spans);
+        Assert.Equal(0, caller);
+        Assert.Equal(0, exporterThread);
+    }
+
+    // Encodes as the OTLP exporters do, without the network.
+    private sealed class ProtobufRecordExporter : Export.IEncodedSpanExporter
+    {
+        private readonly Export.Otlp.OtlpTraceEncoder _encoder = new([new("service.name", "alloc")]);
+
+        public long Spans;
+
+        public bool TakesRecords => true;
+
+        public Export.ISpanRecordWriter CreateRecordWriter() => new Export.Otlp.OtlpSpanRecordWriter();
+
+        public bool Export(in Export.SpanRecordBatch batch)
+        {
+            Assert.True(_encoder.EncodeToMemory(batch).Length > batch.Count * 100);
+            Spans += batch.Count;
+            return true;
+        }
+
+        public bool Export(in Export.SpanBatch batch) => throw new InvalidOperationException("records were expected");
+
+        public void Shutdown()
+        {
+        }
+    }
+
     [Fact]
     public void The_measurement_sees_an_allocation_when_there_is_one()
     {

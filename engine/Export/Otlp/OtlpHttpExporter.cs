@@ -16,7 +16,7 @@ namespace Kt.Export.Otlp;
 /// per batch and waking no other thread; to an https:// endpoint it uses
 /// <see cref="HttpClient"/> (<see cref="HttpClientSender"/>).
 /// </summary>
-public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDisposable
+public sealed class OtlpHttpExporter : IEncodedSpanExporter, ICountingExporter, IDisposable
 {
     /// <summary>The path of the OTLP/gRPC method, appended to an endpoint that has none.</summary>
     public const string GrpcMethod = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
@@ -75,6 +75,21 @@ public sealed class OtlpHttpExporter : ISpanExporter, ICountingExporter, IDispos
         if (_options.Gzip)
             body = Compress(body);
         return Send(body, count);
+    }
+
+    /// <summary>Protobuf (OTLP/HTTP and gRPC) is encoded as spans finish; JSON takes <see cref="SpanBatch"/>es.</summary>
+    public bool TakesRecords => _options.Protocol != OtlpHttpProtocol.Json;
+
+    /// <inheritdoc/>
+    public ISpanRecordWriter CreateRecordWriter() => new OtlpSpanRecordWriter();
+
+    /// <inheritdoc/>
+    public bool Export(in SpanRecordBatch batch)
+    {
+        ReadOnlyMemory<byte> body = _protobuf.EncodeToMemory(batch);
+        if (_options.Gzip)
+            body = Compress(body);
+        return Send(body, batch.Count);
     }
 
     private bool Send(ReadOnlyMemory<byte> body, int spans)
