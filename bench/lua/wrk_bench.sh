@@ -4,8 +4,10 @@
 # Two shapes: a handler that only answers (content_by_lua: the worst case, where the spans are
 # most of the work) and Kong's shape, Lua in the access phase of a location that proxies to an
 # upstream (here a server{} of the same Nginx).
-# kt runs in two ways: the "none" exporter (only the request's own cost) and OTLP JSON to a file
-# (the exporter thread's encoding and writing share the machine's cores with Nginx and wrk).
+# kt runs in two ways: the "none" exporter (only the request's own cost) and OTLP/HTTP protobuf
+# to a receiver on loopback (a second nginx that reads and discards each batch), where the
+# export's work shares the machine's cores with Nginx and wrk. Beside requests/s: the CPU time
+# per request of every thread of the workers (bench/thread_cpu.sh), traced and untraced.
 #
 #   bench/lua/wrk_bench.sh LIBDIR [OUTPUT.md]     LIBDIR holds libkt.so
 set -euo pipefail
@@ -15,12 +17,41 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 work="$repo/artifacts/bench-nginx-lua"
 duration="${KT_WRK_DURATION:-10s}"
-rounds="${KT_WRK_ROUNDS:-3}"
+rounds="${KT_WRK_ROUNDS:-5}"
 rm -rf "$work" && mkdir -p "$work/logs"
 
 source "$repo/bindings/nginx/loopback.sh"
+source "$repo/bench/thread_cpu.sh"
 port="$(free_port)"
 upstream_port="$(free_port "$port")"
+receiver_port="$(free_port "$upstream_port")"
+
+# The OTLP/HTTP receiver, in a process of its own so that its work is not the workers'.
+mkdir -p "$work/receiver/logs"
+cat >"$work/receiver/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/receiver/nginx.pid;
+error_log $work/receiver/logs/error.log warn;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $work/receiver/body;
+    server {
+        listen 127.0.0.1:$receiver_port;
+        location = /v1/traces {
+            access_log $work/receiver/otlp.log;
+            client_body_buffer_size 1m;
+            default_type application/x-protobuf;
+            return 200 "";
+        }
+    }
+}
+CONF
+nginx -p "$work/receiver" -c "$work/receiver/nginx.conf" &
+receiver_pid=$!
+trap 'kill -QUIT "$receiver_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 100); do listening "$receiver_port" && break; sleep 0.1; done
 
 write_conf() { # $1: exporter settings for tracing.init
     cat >"$work/nginx.conf" <<CONF
@@ -39,6 +70,13 @@ http {
     proxy_http_version 1.1;
     proxy_set_header Connection "";
     init_worker_by_lua_block { assert(require("kt.tracing").init { $1 }) }
+    exit_worker_by_lua_block {
+        local tracing = require("kt.tracing")
+        tracing.flush(5000)
+        local c = tracing.counters()
+        ngx.log(ngx.WARN, "kt-lua-bench: exported ", tostring(c.spans_exported), ", dropped ",
+            tostring(c.dropped_no_slot + c.dropped_queue_full), ", failed ", tostring(c.export_failed_spans))
+    }
     server {
         listen 127.0.0.1:$port;
         location = /plain {
@@ -73,8 +111,12 @@ http {
 CONF
 }
 
-rps() { # $1: path; prints requests/s
-    wrk -t2 -c64 -d"$duration" "http://127.0.0.1:$port$1" | awk '/Requests\/sec/ { print $2 }'
+measure() { # $1: path, $2: master pid; prints "requests/s CPU-µs-per-request"
+    local out before after
+    before="$(thread_cpu "$2")"
+    out="$(wrk -t2 -c64 -d"$duration" "http://127.0.0.1:$port$1")"
+    after="$(thread_cpu "$2")"
+    echo "$(awk '/Requests\/sec/ { print $2 }' <<<"$out") $(cpu_per_request "$before" "$after" "$(awk '/requests in/ { print $1 }' <<<"$out")" | cut -d' ' -f4)"
 }
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
@@ -87,18 +129,28 @@ run_mode() { # $1: label, $2: exporter settings; one table row per location shap
     for path in /traced /plain /proxied-traced /proxied-plain; do # warm up the JIT and keepalive
         wrk -t2 -c64 -d2s "http://127.0.0.1:$port$path" >/dev/null
     done
-    local shape label plain traced p t
-    for shape in "" proxied-; do
+    local shape label round pair p t pc tc fewer added
+    for shape in proxied- ""; do
         label="answer only (content_by_lua)"
-        [[ -n $shape ]] && label="proxied (access_by_lua + proxy_pass)"
-        plain=() traced=()
-        for _ in $(seq "$rounds"); do
-            plain+=("$(rps "/${shape}plain")")
-            traced+=("$(rps "/${shape}traced")")
+        [[ -n $shape ]] && label="Kong's shape (access_by_lua + proxy_pass)"
+        : >"$work/rounds"
+        for round in $(seq "$rounds"); do
+            # each round starts with the other location, so neither is always first
+            if ((round % 2)); then
+                pair="$(measure "/${shape}plain" "$pid") $(measure "/${shape}traced" "$pid")"
+            else
+                pair="$(measure "/${shape}traced" "$pid")"
+                pair="$(measure "/${shape}plain" "$pid") $pair"
+            fi
+            echo "$pair" >>"$work/rounds"
         done
-        p="$(printf '%s\n' "${plain[@]}" | median)"
-        t="$(printf '%s\n' "${traced[@]}" | median)"
-        printf '| %s | %s | %s | %s | %s |\n' "$label" "$1" "$p" "$t" "$(awk -v p="$p" -v t="$t" 'BEGIN { printf "%.1f%%", (p - t) * 100 / p }')"
+        p="$(awk '{ print $1 }' "$work/rounds" | median)"
+        t="$(awk '{ print $3 }' "$work/rounds" | median)"
+        pc="$(awk '{ print $2 }' "$work/rounds" | median)"
+        tc="$(awk '{ print $4 }' "$work/rounds" | median)"
+        fewer="$(awk '{ print ($1 - $3) * 100 / $1 }' "$work/rounds" | median)"
+        added="$(awk '{ print $4 - $2 }' "$work/rounds" | median)"
+        printf '| %s | %s | %.0f | %.0f | %.1f%% | %.2f | %.2f | %+.2f |\n' "$label" "$1" "$p" "$t" "$fewer" "$pc" "$tc" "$added"
     done
     kill -QUIT "$pid"; wait "$pid" || true
     if grep -q "exited on signal" "$work/logs/error.log"; then echo "a worker crashed" >&2; exit 1; fi
@@ -108,12 +160,17 @@ run_mode() { # $1: label, $2: exporter settings; one table row per location shap
 {
     echo "# OpenResty: 5 spans per request, requests/s with wrk"
     echo
-    echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; $(nginx -v 2>&1 | cut -d' ' -f3); Debian's lua module; 2 workers; wrk -t2 -c64 -d$duration on loopback, median of $rounds alternating rounds."
+    echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores; $(nginx -v 2>&1 | cut -d' ' -f3); Debian's lua module; 2 workers; wrk -t2 -c64 -d$duration on loopback;" \
+        "median of $rounds rounds, the two locations alternating within each round; \"fewer\" and \"added\" are medians of each round's own ratio and difference."
+    echo "CPU µs/request: the CPU time of every thread of the workers (event loops, kt's exporter, the .NET runtime) over the run, per request."
+    echo "Load average before: $(cut -d' ' -f1-3 /proc/loadavg)."
     echo
-    echo "| location | kt exporter | no tracing, req/s | 5 spans, req/s | fewer req/s |"
-    echo "|---|---|---:|---:|---:|"
+    echo "| location | kt exporter | no tracing, req/s | 5 spans, req/s | fewer req/s | CPU µs/request, no tracing | 5 spans | added |"
+    echo "|---|---|---:|---:|---:|---:|---:|---:|"
     run_mode "none (the request's own cost)" 'exporter = "none"'
-    run_mode "OTLP JSON file (with the export)" "exporter = \"otlp\", file = \"$work/spans.jsonl\""
+    run_mode "OTLP/HTTP protobuf (with the export)" "exporter = \"otlp\", endpoint = \"http://127.0.0.1:$receiver_port\", protocol = \"http/protobuf\""
     echo
-    echo "Batches written to the file: $(wc -l <"$work/spans.jsonl" 2>/dev/null || echo 0). Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo "OTLP requests the receiver answered: $(wc -l <"$work/receiver/otlp.log" 2>/dev/null || echo 0), of them not 200: $(awk '$9 != 200' "$work/receiver/otlp.log" 2>/dev/null | wc -l)." \
+        "Spans the workers exported and dropped (their counters at exit): $(grep -ho 'kt-lua-bench: .*' "$work/logs/error.log" | tail -n 2 | paste -sd';')." \
+        "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 } | tee "${output:-/dev/null}"

@@ -118,6 +118,17 @@ public class SpanTests
                 a.Type = 99;
                 Assert.Equal((int)KtResult.InvalidArgument, NativeMethods.kt_span_set_attribute(span.Handle, &a));
                 Assert.Contains("type", KtNative.LastError);
+
+                var many = stackalloc KtAttribute[2];
+                many[0] = default;
+                many[0].Key = new KtStr(key, 1);
+                many[0].Type = KtAttrType.Int;
+                many[0].Value.Integer = 7;
+                many[1] = many[0];
+                many[1].Type = 99;
+                Assert.Equal((int)KtResult.InvalidArgument, NativeMethods.kt_span_set_attributes(span.Handle, many, 2));
+                Assert.Contains("attributes[1].type", KtNative.LastError);
+                Assert.Equal(0, NativeMethods.kt_span_set_attributes(span.Handle, many, 1));
             }
         }
         Ids.Ok(span.Finish());

@@ -55,6 +55,9 @@ t.test("span methods refuse bad arguments", function()
     t.fails("type function", span:set_attribute("k", print))
     t.fails("one type", span:set_attribute("k", { 1, "two" }))
     t.fails("UTF-8", span:set_attribute("k", "\237\160\128"))
+    t.fails({ "set_attributes", "table expected, got string" }, span:set_attributes("k"))
+    t.fails("type function", span:set_attributes({ k = print }))
+    t.fails("UTF-8", span:set_attributes({ k = "\237\160\128" }))
     t.fails({ "add_event", "string expected" }, span:add_event(nil))
     t.fails("attributes", span:add_event("e", "x"))
     t.fails("time_ns", span:add_event("e", nil, -5))
@@ -77,6 +80,7 @@ t.test("a span used after finish or release is reported stale", function()
         function() return span:set_attribute("k", "v") end,
         function() return span:set_attribute("k", 1) end,
         function() return span:set_attribute("k", { 1 }) end,
+        function() return span:set_attributes({ k = 1 }) end,
         function() return span:add_event("e") end,
         function() return span:record_error("e") end,
         function() return span:set_status(2) end,
@@ -96,6 +100,7 @@ end)
 t.test("a forged span handle is refused, never used", function()
     local forged = ffi.new("kt_lua_span", 0x123456789abcdefULL)
     t.fails("not a span of this engine", forged:set_attribute("k", "v"))
+    t.fails("not a span of this engine", forged:set_attributes({ k = "v" }))
     t.fails("not a span of this engine", forged:finish())
 end)
 

@@ -79,6 +79,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int kt_span_set_attribute(ulong span, KtAttribute* attribute);
 
     [LibraryImport(Library)]
+    internal static partial int kt_span_set_attributes(ulong span, KtAttribute* attributes, nuint count);
+
+    [LibraryImport(Library)]
     internal static partial int kt_span_set_string(ulong span, byte* key, nuint keyLen, byte* value, nuint valueLen);
 
     [LibraryImport(Library)]

@@ -57,6 +57,7 @@ int kt_start_span(kt_tracer tracer, kt_context context, const char *name, size_t
 int kt_span_finish(kt_span span, int64_t end_time_ns);
 int kt_span_release(kt_span span);
 int kt_span_set_attribute(kt_span span, const kt_attribute *attribute);
+int kt_span_set_attributes(kt_span span, const kt_attribute *attributes, size_t count);
 int kt_span_set_string(kt_span span, const char *key, size_t key_len, const char *value, size_t value_len);
 int kt_span_set_int(kt_span span, const char *key, size_t key_len, int64_t value);
 int kt_span_set_double(kt_span span, const char *key, size_t key_len, double value);

@@ -84,6 +84,20 @@ function methods.set_attribute(self, key, value)
     return failure(status, "set_attribute")
 end
 
+--- span:set_attributes(attributes): a table of key = value, as set_attribute takes them, in one
+--- call; a bad value changes nothing.
+function methods.set_attributes(self, span_attributes)
+    if type(span_attributes) ~= "table" then return bad_argument(1, "set_attributes", "table", span_attributes) end
+    local handle = self.handle
+    if handle == 0 then return true end
+    local array, count = attributes.from_table(span_attributes, attributes.pin(), "set_attributes")
+    if not array then attributes.unpin() return nil, count end
+    local status = native.C.kt_span_set_attributes(handle, array, count)
+    attributes.unpin()
+    if status == OK then return true end
+    return failure(status, "set_attributes")
+end
+
 --- span:add_event(name, attributes, time_ns)
 function methods.add_event(self, name, event_attributes, time_ns)
     if type(name) ~= "string" then return bad_argument(1, "add_event", "string", name) end
