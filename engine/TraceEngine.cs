@@ -276,11 +276,16 @@ public sealed partial class TraceEngine : IDisposable
             return KtStatus.Ok;
         }
         s.State = SlotState.Finished;
-        if (thread.Finished.TryEnqueue(slot, _export.QueueRecheckAt) == 0)
+        int queued = thread.Finished.TryEnqueue(slot, _export.QueueRecheckAt);
+        if (queued == 0)
         {
             thread.Counters.DroppedQueueFull++;
             s.State = SlotState.Free;
             ReturnSlot(thread, slot);
+            _export.Nudge();
+        }
+        else if (queued >= _export.QueueRecheckAt)
+        {
             _export.Nudge();
         }
         return KtStatus.Ok;
@@ -292,22 +297,26 @@ public sealed partial class TraceEngine : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void KeepEncoded(ThreadLocalState thread, int slot, ref SpanSlot s)
     {
-        bool kept;
+        int queued;
         try
         {
-            kept = thread.Records!.TryAppend(thread.RecordWriter!.Encode(new SpanView(this, slot)), s.Tracer);
+            queued = thread.Records!.TryAppend(thread.RecordWriter!.Encode(new SpanView(this, slot)), s.Tracer, _export.QueueRecheckAt);
         }
         catch (Exception)
         {
             // An encoder failing must not fail the caller's request.
             thread.Counters.EncodeFailed++;
-            kept = true;
+            queued = 1;
         }
         s.State = SlotState.Free;
         ReturnSlot(thread, slot);
-        if (!kept)
+        if (queued == 0)
         {
             thread.Counters.DroppedQueueFull++;
+            _export.Nudge();
+        }
+        else if (queued >= _export.QueueRecheckAt)
+        {
             _export.Nudge();
         }
     }

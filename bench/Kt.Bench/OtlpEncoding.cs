@@ -23,10 +23,11 @@ public class OtlpEncoding
     {
         _engine = new TraceEngine(new EngineOptions
         {
-            MaxSpans = 1024,
+            MaxSpans = 8 * Spans,
             QueueCapacityPerThread = 1024,
-            MaxExportBatchSize = Spans,
-            // The batch stays in the thread's queue: the benchmark reads it, the exporter never does.
+            // The batch stays in the thread's queue: the benchmark reads it, the exporter never
+            // does (a thread wakes the exporter only when a batch larger than this one waits).
+            MaxExportBatchSize = 4 * Spans,
             PollInterval = TimeSpan.FromHours(1),
             ScheduleDelay = TimeSpan.FromHours(1),
         });

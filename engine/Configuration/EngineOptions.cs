@@ -33,8 +33,11 @@ public sealed record EngineOptions
     /// <summary>The longest a finished span waits before export (OTEL_BSP_SCHEDULE_DELAY).</summary>
     public TimeSpan ScheduleDelay { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How often the exporter looks whether a full batch is waiting.</summary>
-    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(10);
+    /// <summary>
+    /// How often the exporter wakes without being asked, to check the schedule and threads that
+    /// have ended. A thread with a batch's worth of finished spans wakes it at once.
+    /// </summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
     /// <summary>OpenTelemetry's span limits.</summary>
     public SpanLimits Limits { get; init; } = new();

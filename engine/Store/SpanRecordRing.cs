@@ -40,14 +40,15 @@ internal sealed class SpanRecordRing
     public int Count => (int)(Volatile.Read(ref _positions.Produced) - Volatile.Read(ref _positions.Consumed));
 
     /// <summary>
-    /// Producer side: appends one record; false when the ring is full. The consumer's position
-    /// is read again only when the producer's last copy of it says the ring is full, so the
-    /// consumer's cache line does not cross to the producer's core on every span.
+    /// Producer side: appends one record. Returns 0 when the ring is full, else how many records
+    /// wait as far as the producer knows. The consumer's positions are read again only when the
+    /// producer's last copy of them says the ring is full or that <paramref name="recheckAt"/>
+    /// records wait, so the consumer's cache line does not cross to the producer's core on every span.
     /// </summary>
-    public bool TryAppend(ReadOnlySpan<byte> record, ushort tracer)
+    public int TryAppend(ReadOnlySpan<byte> record, ushort tracer, int recheckAt)
     {
         if (record.Length > MaxRecordLength)
-            return false;
+            return 0;
         int needed = HeaderSize + ((record.Length + 7) & ~7);
         long tail = _positions.Tail;
         int offset = (int)(tail & _mask);
@@ -59,7 +60,11 @@ internal sealed class SpanRecordRing
             _positions.CachedHead = Volatile.Read(ref _positions.Head);
             _positions.CachedConsumed = Volatile.Read(ref _positions.Consumed);
             if (end - _positions.CachedHead > _bytes.Length || produced - _positions.CachedConsumed >= _maxRecords)
-                return false;
+                return 0;
+        }
+        else if (produced - _positions.CachedConsumed >= recheckAt)
+        {
+            _positions.CachedConsumed = Volatile.Read(ref _positions.Consumed);
         }
         if (toEnd < needed)
         {
@@ -70,7 +75,7 @@ internal sealed class SpanRecordRing
         record.CopyTo(_bytes.AsSpan(offset + HeaderSize));
         _positions.Produced = produced + 1;
         Volatile.Write(ref _positions.Tail, end);
-        return true;
+        return (int)(produced + 1 - _positions.CachedConsumed);
     }
 
     /// <summary>Consumer side: where reading starts; pass it to <see cref="TryRead"/>.</summary>

@@ -5,6 +5,8 @@ namespace Kt.Tests;
 /// <summary>The ring of encoded spans: order, wrapping at the end, and full meaning refused, never overwritten.</summary>
 public class SpanRecordRingTests
 {
+    private const int Recheck = 1 << 20;
+
     private static byte[] Record(int length, byte fill) => Enumerable.Repeat(fill, length).ToArray();
 
     private static List<(byte[] Bytes, ushort Tracer)> ReadAll(SpanRecordRing ring, out long position)
@@ -21,7 +23,7 @@ public class SpanRecordRingTests
     {
         var ring = new SpanRecordRing(4096, 100);
         for (int i = 0; i < 10; i++)
-            Assert.True(ring.TryAppend(Record(i * 3, (byte)i), (ushort)(i % 3)));
+            Assert.True(ring.TryAppend(Record(i * 3, (byte)i), (ushort)(i % 3), Recheck) > 0);
         Assert.Equal(10, ring.Count);
         var read = ReadAll(ring, out long position);
         Assert.Equal(10, read.Count);
@@ -46,7 +48,7 @@ public class SpanRecordRingTests
         for (int lap = 0; lap < 20; lap++)
         {
             for (int i = 0; i < 3; i++)
-                Assert.True(ring.TryAppend(Record(1000, (byte)(written + i)), 1));
+                Assert.True(ring.TryAppend(Record(1000, (byte)(written + i)), 1, Recheck) > 0);
             var read = ReadAll(ring, out long position);
             Assert.Equal(3, read.Count);
             for (int i = 0; i < 3; i++)
@@ -64,14 +66,14 @@ public class SpanRecordRingTests
     {
         var ring = new SpanRecordRing(4096, 1000);
         int appended = 0;
-        while (ring.TryAppend(Record(500, (byte)appended), 0))
+        while (ring.TryAppend(Record(500, (byte)appended), 0, Recheck) > 0)
             appended++;
         Assert.InRange(appended, 7, 8);
         var read = ReadAll(ring, out long position);
         Assert.Equal(appended, read.Count);
         Assert.All(read.Select((r, i) => (r, i)), x => Assert.Equal(Record(500, (byte)x.i), x.r.Bytes));
         ring.Release(position, read.Count);
-        Assert.True(ring.TryAppend(Record(500, 42), 0));
+        Assert.True(ring.TryAppend(Record(500, 42), 0, Recheck) > 0);
     }
 
     [Fact]
@@ -79,19 +81,32 @@ public class SpanRecordRingTests
     {
         var ring = new SpanRecordRing(1 << 16, 5);
         for (int i = 0; i < 5; i++)
-            Assert.True(ring.TryAppend(Record(8, 1), 0));
-        Assert.False(ring.TryAppend(Record(8, 1), 0));
+            Assert.True(ring.TryAppend(Record(8, 1), 0, Recheck) > 0);
+        Assert.Equal(0, ring.TryAppend(Record(8, 1), 0, Recheck));
         var read = ReadAll(ring, out long position);
         ring.Release(position, read.Count);
-        Assert.True(ring.TryAppend(Record(8, 1), 0));
+        Assert.True(ring.TryAppend(Record(8, 1), 0, Recheck) > 0);
+    }
+
+    [Fact]
+    public void The_producer_learns_how_many_wait_once_a_batch_is_reached()
+    {
+        var ring = new SpanRecordRing(1 << 16, 1000);
+        for (int i = 1; i <= 20; i++)
+            Assert.Equal(i, ring.TryAppend(Record(8, 1), 0, recheckAt: 10));
+        var read = ReadAll(ring, out long position);
+        ring.Release(position, read.Count);
+        // The producer's copy says 20 wait until it looks again, which it does at 10 or more.
+        Assert.Equal(1, ring.TryAppend(Record(8, 1), 0, recheckAt: 10));
+        Assert.Equal(2, ring.TryAppend(Record(8, 1), 0, recheckAt: 10));
     }
 
     [Fact]
     public void A_record_larger_than_half_the_ring_is_refused()
     {
         var ring = new SpanRecordRing(4096, 10);
-        Assert.False(ring.TryAppend(Record(ring.MaxRecordLength + 1, 1), 0));
-        Assert.True(ring.TryAppend(Record(ring.MaxRecordLength, 1), 0));
+        Assert.Equal(0, ring.TryAppend(Record(ring.MaxRecordLength + 1, 1), 0, Recheck));
+        Assert.True(ring.TryAppend(Record(ring.MaxRecordLength, 1), 0, Recheck) > 0);
         Assert.Equal(0, ring.MaxRecordLength % 8);
     }
 
@@ -106,7 +121,7 @@ public class SpanRecordRingTests
             for (int i = 0; i < Total; i++)
             {
                 BitConverter.TryWriteBytes(record, i);
-                while (!ring.TryAppend(record.AsSpan(0, 4 + i % 20), (ushort)(i % 7)))
+                while (ring.TryAppend(record.AsSpan(0, 4 + i % 20), (ushort)(i % 7), Recheck) == 0)
                     Thread.Yield();
             }
         });
