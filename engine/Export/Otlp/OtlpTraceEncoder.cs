@@ -107,8 +107,13 @@ public sealed class OtlpTraceEncoder
             {
                 int scopeSpans = p + 1;
                 p = WriteScope(engine.TracerNameUtf8((ushort)_scopes.Tracer(scope)), p);
-                foreach (int slot in _scopes.Spans(scope, slots))
-                    p = WriteSpan(store, slot, p, clock);
+                var spans = _scopes.Spans(scope, slots);
+                for (int i = 0; i < spans.Length; i++)
+                {
+                    if (i + SlotPrefetch.Distance < spans.Length)
+                        SlotPrefetch.Span(store, spans[i + SlotPrefetch.Distance]);
+                    p = WriteSpan(store, spans[i], p, clock);
+                }
                 EndPadded(scopeSpans, p);
             }
         }
