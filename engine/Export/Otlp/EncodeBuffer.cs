@@ -29,6 +29,12 @@ internal sealed class EncodeBuffer
         return ref MemoryMarshal.GetArrayDataReference(_array);
     }
 
+    /// <summary>A reference to the buffer's first byte, for a loop that checks <see cref="Capacity"/> itself; stale after <see cref="Ensure"/>.</summary>
+    public ref byte Start => ref MemoryMarshal.GetArrayDataReference(_array);
+
+    /// <summary>How many bytes the buffer holds now.</summary>
+    public int Capacity => _array.Length;
+
     /// <summary>The first <paramref name="length"/> bytes, written.</summary>
     public Memory<byte> Memory(int start, int length) => _array.AsMemory(start, length);
 

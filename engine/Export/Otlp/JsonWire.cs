@@ -49,7 +49,10 @@ internal static class JsonWire
     {
         int special = utf8.IndexOfAnyExcept(s_plain);
         if (special < 0)
-            return Literal(ref b, p, utf8);
+        {
+            ShortCopy.To(utf8, ref Unsafe.Add(ref b, p));
+            return p + utf8.Length;
+        }
         return EscapedFrom(ref b, Literal(ref b, p, utf8[..special]), utf8[special..]);
     }
 

@@ -84,11 +84,12 @@ public sealed class OtlpJsonEncoder
                 p = Literal(ref b, p, "{\"scope\":{\"name\":\""u8);
                 p = Escaped(ref b, p, name);
                 p = Literal(ref b, p, "\"},\"spans\":["u8);
-                bool first = true;
-                foreach (int slot in _scopes.Spans(scope, slots))
+                var spans = _scopes.Spans(scope, slots);
+                for (int i = 0; i < spans.Length; i++)
                 {
-                    p = WriteSpan(store, slot, p, first, clock);
-                    first = false;
+                    if (i + SlotPrefetch.Distance < spans.Length)
+                        SlotPrefetch.Span(store, spans[i + SlotPrefetch.Distance]);
+                    p = WriteSpan(store, spans[i], p, i == 0, clock);
                 }
                 b = ref _buffer.Ensure(p, 2);
                 p = Literal(ref b, p, "]}"u8);

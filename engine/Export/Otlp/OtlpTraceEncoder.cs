@@ -56,6 +56,11 @@ public sealed partial class OtlpTraceEncoder
     // A span's length is reserved as two bytes (128 bytes to 16 KiB).
     private const int SpanLengthBytes = 2;
 
+    // Keys and values shorter than this make a KeyValue under 128 bytes: every length in it
+    // is one byte.
+    private const int ShortText = 56;
+    private const int MaxShortKeyValue = 4 + ShortText + 4 + ShortText;
+
     // The most a span's fields before its attributes take besides its name and tracestate:
     // tag and length, trace id, span id, tracestate's tag and length, parent id, name's tag
     // and length, kind, start, end.
@@ -99,8 +104,13 @@ public sealed partial class OtlpTraceEncoder
             {
                 int scopeSpans = p + 1;
                 p = WriteScope(engine.TracerNameUtf8((ushort)_scopes.Tracer(scope)), p);
-                foreach (int slot in _scopes.Spans(scope, slots))
-                    p = WriteSpan(store, slot, p, clock);
+                var spans = _scopes.Spans(scope, slots);
+                for (int i = 0; i < spans.Length; i++)
+                {
+                    if (i + SlotPrefetch.Distance < spans.Length)
+                        SlotPrefetch.Span(store, spans[i + SlotPrefetch.Distance]);
+                    p = WriteSpan(store, spans[i], p, clock);
+                }
                 EndPadded(scopeSpans, p);
             }
         }
@@ -173,8 +183,7 @@ public sealed partial class OtlpTraceEncoder
         p = Put(ref b, p, SpanEnd);
         p = Fixed64(ref b, p, (ulong)clock.ToUnixNanoseconds(s.End, s.EndIsUnixNanoseconds));
 
-        foreach (ref readonly var attribute in store.Attributes.AsSpan(slot * store.AttributesPerSpan, s.AttributeCount))
-            p = WriteKeyValue(store, SpanAttributes, attribute, p);
+        p = WriteAttributes(store, SpanAttributes, store.Attributes.AsSpan(slot * store.AttributesPerSpan, s.AttributeCount), p);
         if (s.DroppedAttributes > 0)
             p = WriteVarintField(SpanDroppedAttributes, (uint)s.DroppedAttributes, p);
         if (s.EventCount > 0)
@@ -204,20 +213,20 @@ public sealed partial class OtlpTraceEncoder
 
         int length = p - start;
         if (length is < 128 or >= 1 << 14)
-            return MoveSpan(lengthAt, start, p);
+            return FitLength(lengthAt, SpanLengthBytes, p);
         Unsafe.Add(ref b, lengthAt) = (byte)(length | 0x80);
         Unsafe.Add(ref b, lengthAt + 1) = (byte)(length >> 7);
         return p;
     }
 
-    // A span whose length is not two varint bytes: its body moves to leave the length's
-    // exact size before it.
+    // A message whose length does not take the bytes reserved for it: its body moves to
+    // leave the length's exact size before it.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private int MoveSpan(int lengthAt, int start, int end)
+    private int FitLength(int lengthAt, int reserved, int end)
     {
+        int start = lengthAt + reserved;
         int length = end - start;
-        int width = VarintSize((uint)length);
-        int shift = width - SpanLengthBytes;
+        int shift = VarintSize((uint)length) - reserved;
         ref byte b = ref _buffer.Ensure(end, Math.Max(shift, 0));
         var body = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref b, start), length);
         body.CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref b, start + shift), length));
@@ -231,27 +240,34 @@ public sealed partial class OtlpTraceEncoder
         return Varint(ref b, Put(ref b, p, tag), value);
     }
 
+    // Events and links reserve one byte for their length, enough unless their attributes are long.
     private int WriteEvents(SpanStore store, int slot, ref SpanSlot s, int p, in ClockCalibration clock)
     {
         var shared = store.ExtraAttributes.AsSpan(slot * store.ExtraAttributesPerSpan, store.ExtraAttributesPerSpan);
         foreach (ref readonly var e in store.Events.AsSpan(slot * store.EventsPerSpan, s.EventCount))
         {
             var name = store.Text(e.Name);
-            var attributes = shared.Slice(e.AttributeStart, e.AttributeCount);
-            int size = 9 + BytesFieldSize(name.Length) + KeyValuesSize(store, attributes)
-                + (e.DroppedAttributes > 0 ? 1 + VarintSize((uint)e.DroppedAttributes) : 0);
-            ref byte b = ref _buffer.Ensure(p, 1 + 5 + 9 + 1 + 5 + name.Length);
+            ref byte b = ref _buffer.Ensure(p, 1 + 1 + 9 + 1 + 5 + name.Length);
             p = Put(ref b, p, SpanEvents);
-            p = Varint(ref b, p, (uint)size);
+            int lengthAt = p++;
             p = Put(ref b, p, EventTime);
             p = Fixed64(ref b, p, (ulong)clock.ToUnixNanoseconds(e.Time, e.TimeIsUnixNanoseconds));
             p = Bytes(ref b, p, EventName, name);
-            foreach (ref readonly var attribute in attributes)
-                p = WriteKeyValue(store, EventAttributes, attribute, p);
+            p = WriteAttributes(store, EventAttributes, shared.Slice(e.AttributeStart, e.AttributeCount), p);
             if (e.DroppedAttributes > 0)
                 p = WriteVarintField(EventDroppedAttributes, (uint)e.DroppedAttributes, p);
+            p = EndShortMessage(lengthAt, p);
         }
         return p;
+    }
+
+    private int EndShortMessage(int lengthAt, int end)
+    {
+        int length = end - lengthAt - 1;
+        if (length >= 128)
+            return FitLength(lengthAt, 1, end);
+        Unsafe.Add(ref _buffer.Start, lengthAt) = (byte)length;
+        return end;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -261,12 +277,9 @@ public sealed partial class OtlpTraceEncoder
         foreach (ref readonly var l in store.Links.AsSpan(slot * store.LinksPerSpan, s.LinkCount))
         {
             var traceState = store.Text(l.TraceState);
-            var attributes = shared.Slice(l.AttributeStart, l.AttributeCount);
-            int size = 18 + 10 + (traceState.IsEmpty ? 0 : BytesFieldSize(traceState.Length)) + KeyValuesSize(store, attributes)
-                + (l.DroppedAttributes > 0 ? 1 + VarintSize((uint)l.DroppedAttributes) : 0) + 5;
-            ref byte b = ref _buffer.Ensure(p, 1 + 5 + 18 + 10 + 1 + 5 + traceState.Length);
+            ref byte b = ref _buffer.Ensure(p, 1 + 1 + 18 + 10 + 1 + 5 + traceState.Length);
             p = Put(ref b, p, SpanLinks);
-            p = Varint(ref b, p, (uint)size);
+            int lengthAt = p++;
             p = Put(ref b, p, LinkTraceId);
             p = Put(ref b, p, 16);
             p = BigEndian(ref b, p, l.TraceHigh);
@@ -276,38 +289,87 @@ public sealed partial class OtlpTraceEncoder
             p = BigEndian(ref b, p, l.SpanId);
             if (!traceState.IsEmpty)
                 p = Bytes(ref b, p, LinkTraceState, traceState);
-            foreach (ref readonly var attribute in attributes)
-                p = WriteKeyValue(store, LinkAttributes, attribute, p);
+            p = WriteAttributes(store, LinkAttributes, shared.Slice(l.AttributeStart, l.AttributeCount), p);
             if (l.DroppedAttributes > 0)
                 p = WriteVarintField(LinkDroppedAttributes, (uint)l.DroppedAttributes, p);
             b = ref _buffer.Ensure(p, 5);
             p = Put(ref b, p, LinkFlags);
             p = Fixed32(ref b, p, (uint)l.Flags);
+            p = EndShortMessage(lengthAt, p);
         }
         return p;
     }
 
-    private static int KeyValuesSize(SpanStore store, ReadOnlySpan<AttributeEntry> attributes)
+    /// <summary>
+    /// KeyValues, each in the field <paramref name="tag"/>. Keys and values shorter than
+    /// <see cref="ShortText"/> bytes, as they nearly always are, take one-byte lengths known
+    /// before anything is written, and the room check is against a capacity kept in a local.
+    /// </summary>
+    private int WriteAttributes(SpanStore store, byte tag, ReadOnlySpan<AttributeEntry> attributes, int p)
     {
-        int size = 0;
-        foreach (ref readonly var attribute in attributes)
-            size += BytesFieldSize(KeyValueSize(store, attribute));
-        return size;
+        var arena = store.Arena;
+        ref byte b = ref _buffer.Start;
+        int capacity = _buffer.Capacity;
+        foreach (ref readonly var a in attributes)
+        {
+            if (p > capacity - MaxShortKeyValue)
+            {
+                b = ref _buffer.Ensure(p, MaxShortKeyValue);
+                capacity = _buffer.Capacity;
+            }
+            var key = arena.AsSpan(a.Key.Offset, a.Key.Length);
+            if (key.Length < ShortText)
+            {
+                switch (a.Type)
+                {
+                    case AttributeType.String when a.Length < ShortText:
+                        var value = arena.AsSpan((int)a.Value, a.Length);
+                        p = ShortHead(ref b, p, tag, key, 4 + value.Length);
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, p),
+                            KeyValueValue | (uint)(2 + value.Length) << 8 | (uint)AnyString << 16 | (uint)value.Length << 24);
+                        ShortCopy.To(value, ref Unsafe.Add(ref b, p + 4));
+                        p += 4 + value.Length;
+                        continue;
+                    case AttributeType.Int:
+                        int size = VarintSize((ulong)a.Value);
+                        p = ShortHead(ref b, p, tag, key, 3 + size);
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, p), (ushort)(KeyValueValue | (1 + size) << 8));
+                        p = Varint(ref b, Put(ref b, p + 2, AnyInt), (ulong)a.Value);
+                        continue;
+                    case AttributeType.Bool:
+                        p = ShortHead(ref b, p, tag, key, 4);
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, p),
+                            KeyValueValue | 2u << 8 | (uint)AnyBool << 16 | (a.Value != 0 ? 1u : 0u) << 24);
+                        p += 4;
+                        continue;
+                    case AttributeType.Double:
+                        p = ShortHead(ref b, p, tag, key, 11);
+                        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, p), (ushort)(KeyValueValue | 9 << 8));
+                        p = Fixed64(ref b, Put(ref b, p + 2, AnyDouble), (ulong)a.Value);
+                        continue;
+                }
+            }
+            p = WriteKeyValue(store, tag, a, p);
+            b = ref _buffer.Start;
+            capacity = _buffer.Capacity;
+        }
+        return p;
     }
 
-    private static int KeyValueSize(SpanStore store, in AttributeEntry a) =>
-        BytesFieldSize(a.Key.Length) + BytesFieldSize(AnyValueSize(store, a));
-
-    private static int AnyValueSize(SpanStore store, in AttributeEntry a) => a.Type switch
+    // A short KeyValue's tag, its one-byte length, and its key; the value's field takes
+    // valueField bytes. Four bytes written as one little-endian word, as in the value fields
+    // above (kt runs on little-endian CPUs only).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int ShortHead(ref byte b, int p, byte tag, ReadOnlySpan<byte> key, int valueField)
     {
-        AttributeType.String => BytesFieldSize(a.Length),
-        AttributeType.Bool => 2,
-        AttributeType.Int => 1 + VarintSize((ulong)a.Value),
-        AttributeType.Double => 9,
-        _ => BytesFieldSize(ArrayValueSize(store, a)),
-    };
+        Unsafe.WriteUnaligned(ref Unsafe.Add(ref b, p),
+            tag | (uint)(2 + key.Length + valueField) << 8 | (uint)KeyValueKey << 16 | (uint)key.Length << 24);
+        ShortCopy.To(key, ref Unsafe.Add(ref b, p + 4));
+        return p + 4 + key.Length;
+    }
 
-    /// <summary>A KeyValue: the tag of the field that holds it, its exact length, the key, the value.</summary>
+    /// <summary>A KeyValue of any size: the tag of the field that holds it, its exact length, the key, the value.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private int WriteKeyValue(SpanStore store, byte tag, in AttributeEntry a, int p)
     {
         if (a.Type is not (AttributeType.String or AttributeType.Bool or AttributeType.Int or AttributeType.Double))

@@ -1,7 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace Kt.Export.Otlp;
 
@@ -79,7 +78,7 @@ internal static class ProtobufWire
     {
         Unsafe.Add(ref b, p) = tag;
         p = Varint(ref b, p + 1, (uint)value.Length);
-        value.CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref b, p), value.Length));
+        ShortCopy.To(value, ref Unsafe.Add(ref b, p));
         return p + value.Length;
     }
 
