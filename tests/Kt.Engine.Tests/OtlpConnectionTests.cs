@@ -89,6 +89,27 @@ public class OtlpConnectionTests
         Assert.Null(counters.LastError);
     }
 
+    [Fact]
+    public async Task A_grpc_connection_the_receiver_left_with_goaway_while_idle_is_reopened_without_a_failure()
+    {
+        await using var receiver = await OtlpReceiver.StartGrpcAsync(keepAliveTimeout: TimeSpan.FromMilliseconds(100));
+        var (engine, exporter) = Start(receiver, OtlpHttpProtocol.Grpc);
+        using (engine)
+        {
+            for (int i = 0; i < 3; i++)
+            {
+                Batches(engine, 1);
+                Thread.Sleep(2200);
+            }
+        }
+        var counters = exporter.Counters;
+        Assert.Equal(3, receiver.Requests.Count);
+        Assert.Equal(3, receiver.Connections);
+        Assert.Equal(9, counters.SpansExported);
+        Assert.Equal(0, counters.Retries);
+        Assert.Null(counters.LastError);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -206,5 +227,18 @@ public class OtlpConnectionTests
         Assert.Equal(6, exporter.Counters.SpansFailed);
         Assert.Contains("gRPC status 3 bad span! (not retried)", exporter.Counters.LastError);
         Assert.Equal(1, receiver.Connections);
+    }
+
+    [Theory]
+    [InlineData("x-tenant", "a\r\nx-injected: b")]
+    [InlineData("x tenant", "a")]
+    public void A_header_that_would_break_the_request_is_refused_naming_it(string name, string value)
+    {
+        var e = Assert.Throws<ArgumentException>(() => new OtlpHttpExporter(new OtlpHttpOptions
+        {
+            Endpoint = new Uri("http://127.0.0.1:4318/v1/traces"),
+            Headers = new Dictionary<string, string> { [name] = value },
+        }, Resource));
+        Assert.Contains(name, e.Message);
     }
 }

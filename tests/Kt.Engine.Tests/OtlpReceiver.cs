@@ -70,13 +70,16 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     /// <summary>An OTLP/gRPC receiver: HTTP/2 without TLS, the gRPC framing and status trailers.</summary>
     /// <param name="smallWindows">The smallest flow-control windows HTTP/2 allows (65,535 bytes), so a large batch waits for WINDOW_UPDATE.</param>
-    public static async Task<OtlpReceiver> StartGrpcAsync(bool smallWindows = false)
+    /// <param name="keepAliveTimeout">How long an idle connection stays open before Kestrel sends GOAWAY and closes it.</param>
+    public static async Task<OtlpReceiver> StartGrpcAsync(bool smallWindows = false, TimeSpan? keepAliveTimeout = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, 0, o => o.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+            if (keepAliveTimeout is { } idle)
+                k.Limits.KeepAliveTimeout = idle;
             if (smallWindows)
             {
                 k.Limits.Http2.InitialConnectionWindowSize = 65535;
