@@ -32,7 +32,8 @@ public class EndToEnd
     private TraceContext _context = null!;
     private long _received;
     private bool _warm;
-    private long _allocatedAtWarm, _batchesAtWarm, _workItemsAtWarm;
+    private long _allocatedAtWarm, _batchesAtWarm, _workItemsAtWarm, _spansAtWarm;
+    private TimeSpan _cpuAtWarm;
 
     [Params(OtlpHttpProtocol.Protobuf, OtlpHttpProtocol.Json, OtlpHttpProtocol.Grpc)]
     public OtlpHttpProtocol Protocol { get; set; }
@@ -98,6 +99,8 @@ public class EndToEnd
             _allocatedAtWarm = _engine.ExporterAllocatedBytes;
             _batchesAtWarm = _exporter.Counters.BatchesExported;
             _workItemsAtWarm = ThreadPool.CompletedWorkItemCount;
+            _spansAtWarm = _exporter.Counters.SpansExported;
+            _cpuAtWarm = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
         }
     }
 
@@ -111,7 +114,8 @@ public class EndToEnd
         Console.WriteLine($"// exporter: {exporter.SpansExported} spans in {exporter.BatchesExported} batches, {exporter.BytesSent} bytes " +
             $"({exporter.BytesSent / (double)Math.Max(1, exporter.SpansExported):0.0} per span), failed {exporter.SpansFailed}, received {Interlocked.Read(ref _received)} bytes");
         Console.WriteLine($"// steady state ({Protocol}, {batches} batches): exporter thread allocated {(_engine.ExporterAllocatedBytes - _allocatedAtWarm) / (double)batches:0.0} B per batch; " +
-            $"thread-pool work items {(ThreadPool.CompletedWorkItemCount - _workItemsAtWarm) / (double)batches:0.00} per batch (whole process, receiver included)");
+            $"thread-pool work items {(ThreadPool.CompletedWorkItemCount - _workItemsAtWarm) / (double)batches:0.00} per batch (whole process, receiver included); " +
+            $"process CPU {(System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - _cpuAtWarm).TotalNanoseconds / Math.Max(1, exporter.SpansExported - _spansAtWarm):0} ns per delivered span (caller, exporter and receiver)");
         _engine.Dispose();
         _receiver.StopAsync().GetAwaiter().GetResult();
     }

@@ -22,7 +22,13 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public sealed record Received(string ContentType, string? ContentEncoding, byte[] Body);
 
-    public sealed record Answer(int Status, int? RetryAfterSeconds = null, bool Hang = false, byte[]? Body = null, int GrpcStatus = 0);
+    /// <summary>
+    /// How to answer: the status; a Retry-After; no answer at all; a body, sent chunked unless
+    /// <paramref name="ContentLength"/>; Connection: close; the gRPC status, in trailers or (<paramref name="TrailersOnly"/>) in the headers
+    /// of an answer without a body, with a grpc-message.
+    /// </summary>
+    public sealed record Answer(int Status, int? RetryAfterSeconds = null, bool Hang = false, byte[]? Body = null, int GrpcStatus = 0,
+        bool ContentLength = false, bool CloseConnection = false, bool TrailersOnly = false, string? GrpcMessage = null);
 
     private OtlpReceiver(WebApplication app) => _app = app;
 
@@ -35,13 +41,24 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     public int Attempts => Volatile.Read(ref _attempts);
 
+    /// <summary>The connections requests came on.</summary>
+    public int Connections => _connections.Count;
+
+    private readonly ConcurrentDictionary<string, bool> _connections = new();
+
     public Uri Endpoint { get; private set; } = null!;
 
-    public static async Task<OtlpReceiver> StartAsync()
+    /// <param name="keepAliveTimeout">How long an idle connection stays open (Kestrel's default is 130 s; it checks once a second).</param>
+    public static async Task<OtlpReceiver> StartAsync(TimeSpan? keepAliveTimeout = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0);
+            if (keepAliveTimeout is { } idle)
+                k.Limits.KeepAliveTimeout = idle;
+        });
         var app = builder.Build();
         var receiver = new OtlpReceiver(app);
         app.MapPost("/v1/traces", receiver.HandleAsync);
@@ -52,11 +69,23 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     }
 
     /// <summary>An OTLP/gRPC receiver: HTTP/2 without TLS, the gRPC framing and status trailers.</summary>
-    public static async Task<OtlpReceiver> StartGrpcAsync()
+    /// <param name="smallWindows">The smallest flow-control windows HTTP/2 allows (65,535 bytes), so a large batch waits for WINDOW_UPDATE.</param>
+    /// <param name="keepAliveTimeout">How long an idle connection stays open before Kestrel sends GOAWAY and closes it.</param>
+    public static async Task<OtlpReceiver> StartGrpcAsync(bool smallWindows = false, TimeSpan? keepAliveTimeout = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, 0, o => o.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
+            if (keepAliveTimeout is { } idle)
+                k.Limits.KeepAliveTimeout = idle;
+            if (smallWindows)
+            {
+                k.Limits.Http2.InitialConnectionWindowSize = 65535;
+                k.Limits.Http2.InitialStreamWindowSize = 65535;
+            }
+        });
         var app = builder.Build();
         var receiver = new OtlpReceiver(app);
         app.MapPost(Kt.Export.Otlp.OtlpHttpExporter.GrpcMethod, receiver.HandleGrpcAsync);
@@ -69,6 +98,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     private async Task HandleGrpcAsync(HttpContext context)
     {
         int attempt = Interlocked.Increment(ref _attempts);
+        _connections.TryAdd(context.Connection.Id, true);
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body);
         var frame = body.ToArray();
@@ -82,8 +112,22 @@ internal sealed class OtlpReceiver : IAsyncDisposable
             message = unzipped.ToArray();
         }
         var answer = Behaviour(attempt);
+        if (answer.Hang)
+        {
+            await Task.Delay(Timeout.Infinite, context.RequestAborted).ContinueWith(_ => { });
+            return;
+        }
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/grpc";
+        if (answer.TrailersOnly)
+        {
+            context.Response.Headers["grpc-status"] = answer.GrpcStatus.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (answer.GrpcMessage is not null)
+                context.Response.Headers["grpc-message"] = answer.GrpcMessage;
+            return;
+        }
+        if (answer.GrpcMessage is not null)
+            context.Response.AppendTrailer("grpc-message", answer.GrpcMessage);
         if (answer.GrpcStatus == 0)
         {
             if (!KeepNoRequests)
@@ -96,6 +140,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     private async Task HandleAsync(HttpContext context)
     {
         int attempt = Interlocked.Increment(ref _attempts);
+        _connections.TryAdd(context.Connection.Id, true);
         using var body = new MemoryStream();
         await context.Request.Body.CopyToAsync(body);
         var bytes = body.ToArray();
@@ -118,8 +163,23 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         context.Response.StatusCode = answer.Status;
         if (answer.RetryAfterSeconds is { } seconds)
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (answer.CloseConnection)
+            context.Response.Headers.Connection = "close";
         if (answer.Body is not null)
-            await context.Response.Body.WriteAsync(answer.Body);
+        {
+            if (answer.ContentLength)
+            {
+                context.Response.ContentLength = answer.Body.Length;
+                await context.Response.Body.WriteAsync(answer.Body);
+            }
+            else
+            {
+                // Two chunks.
+                await context.Response.Body.WriteAsync(answer.Body.AsMemory(0, answer.Body.Length / 2));
+                await context.Response.Body.FlushAsync();
+                await context.Response.Body.WriteAsync(answer.Body.AsMemory(answer.Body.Length / 2));
+            }
+        }
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

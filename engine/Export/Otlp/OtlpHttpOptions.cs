@@ -47,6 +47,12 @@ public sealed record OtlpHttpOptions
             throw new ArgumentException($"Endpoint '{Endpoint}' is not an http or https URL", nameof(Endpoint));
         if (Timeout <= TimeSpan.Zero)
             throw new ArgumentException($"Timeout must be positive, got {Timeout}", nameof(Timeout));
+        foreach (var (name, value) in Headers)
+        {
+            // They are written into the request as they are: a line break would start a header of its own.
+            if (name.Length == 0 || name.AsSpan().IndexOfAny(" :\r\n\t\0") >= 0 || value.AsSpan().IndexOfAny("\r\n\0") >= 0)
+                throw new ArgumentException($"the header '{name}' is not a valid HTTP header name and value", nameof(Headers));
+        }
         if (InitialBackoff < TimeSpan.Zero || MaxBackoff < InitialBackoff)
             throw new ArgumentException($"backoff must satisfy 0 <= InitialBackoff <= MaxBackoff, got {InitialBackoff} and {MaxBackoff}", nameof(InitialBackoff));
     }

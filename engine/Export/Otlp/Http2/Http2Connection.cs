@@ -125,6 +125,11 @@ internal sealed class Http2Connection : IOtlpSender, IHeaderReceiver
     {
         try
         {
+            if (_connection.PeerClosed())
+            {
+                _connection.Close();
+                return false;
+            }
             _connection.SetDeadline(deadline);
             _stream = 0;
             while (ReadFrame(mayBlock: false))
