@@ -245,11 +245,13 @@ public class OtlpEncodingEdgeTests
 
         var protobuf = new OtlpTraceEncoder(Resource);
         var json = new OtlpJsonEncoder(Resource);
-        Assert.Throws<ArgumentOutOfRangeException>(() => protobuf.EncodeToMemory(default, -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => protobuf.EncodeToMemory(default(SpanBatch), -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => protobuf.EncodeToMemory(default(SpanRecordBatch), -1));
         Assert.Throws<ArgumentOutOfRangeException>(() => json.EncodeToMemory(default, -1));
         // An empty batch is a request with the resource and no scopes, after the headroom too.
         var empty = protobuf.Encode(default).ToArray();
-        Assert.Equal(empty, protobuf.EncodeToMemory(default, 16).Span[16..].ToArray());
+        Assert.Equal(empty, protobuf.EncodeToMemory(default(SpanBatch), 16).Span[16..].ToArray());
+        Assert.Equal(empty, protobuf.EncodeToMemory(default(SpanRecordBatch), 16).Span[16..].ToArray());
         DecodedRequestAssert.Holds(OtlpDecoder.Decode(empty), Resource, []);
         var emptyJson = json.Encode(default).ToArray();
         Assert.Equal(emptyJson, json.EncodeToMemory(default, 16).Span[16..].ToArray());
