@@ -206,7 +206,9 @@ public class OtlpEncodingEdgeTests
         // times, and the second flush encodes into the grown buffer.
         var exporter = new RecordingExporter();
         const int Spans = 3000;
-        using (var engine = Engine(exporter, 4096, 2048))
+        // 8192 slots: a thread wakes the exporter only when a quarter of them (more than a
+        // round's spans) wait, so each round is one batch, encoded at the flush.
+        using (var engine = Engine(exporter, 8192, 2048))
         {
             var tracers = new[] { engine.CreateTracer("a"), engine.CreateTracer("b"), engine.CreateTracer("c") };
             for (int round = 0; round < 2; round++)
