@@ -18,6 +18,8 @@
 #
 #   bench/nginx/wrk_bench.sh [OUTPUT.md]
 #   KT_WRK_DURATION (default 10s), KT_WRK_ROUNDS (default 7), KT_WRK_CONNECTIONS (default 64)
+#   KT_WRK_BASELINE=DIR  a fourth configuration, "base": kt_trace on with the module (and the libkt.so
+#                     beside it) in DIR, an earlier build, so that before and after share every round
 #   KT_WRK_PERF=FILE  also records the last round's "on" /proxy run with perf (every CPU, call
 #                     graphs, libkt.so's symbols from libkt.so.dbg beside it) and writes a report to FILE
 set -euo pipefail
@@ -31,6 +33,11 @@ rounds="${KT_WRK_ROUNDS:-7}"
 connections="${KT_WRK_CONNECTIONS:-64}"
 perf_report="${KT_WRK_PERF:-}"
 configs=(none off on)
+baseline="${KT_WRK_BASELINE:-}"
+if [[ -n $baseline ]]; then
+    baseline="$(cd "$baseline" && pwd)"
+    configs+=(base)
+fi
 locations=(proxy return)
 
 if [[ ! -f $module ]]; then
@@ -79,6 +86,7 @@ write_front() { # $1: configuration
     mkdir -p "$dir/tmp"
     if [[ $1 != none ]]; then
         load="load_module $module;"
+        [[ $1 == base ]] && load="load_module $baseline/ngx_http_kt_module.so;"
         kt="    kt_exporter {
         endpoint http://127.0.0.1:$back;
         protocol http/protobuf;
@@ -86,7 +94,7 @@ write_front() { # $1: configuration
     kt_service_name kt-bench;
     kt_sampling_rate 1.0;
     kt_trace_context propagate;
-    kt_trace $([[ $1 == on ]] && echo on || echo off);"
+    kt_trace $([[ $1 == off ]] && echo off || echo on);"
     fi
     cat >"$dir/nginx.conf" <<CONF
 $load
@@ -213,18 +221,18 @@ for round in $(seq "$rounds"); do
             echo "wrk_bench.sh: nginx logged the lines above" >&2
             exit 1
         fi
-        if [[ $config == on ]]; then
+        if [[ $config == on || $config == base ]]; then
             # spans the requests made: a SERVER span each, and a CLIENT span per proxied request
             made="$(cat "$work/$config"/warmup-*.txt "$work/$config"/wrk-*.txt | awk '/requests in/ { print $1 }' | paste -sd' ')"
             read -r wp wr mp mr <<<"$made"
-            echo "$(( (wp + mp) * 2 + wr + mr ))" >>"$results/spans-expected"
+            echo "$(( (wp + mp) * 2 + wr + mr ))" >>"$results/spans-expected-$config"
             grep -ho "kt: worker exit: .*" "$work/$config/error.log" | awk -F'[:,] *' '{
                 for (i = 1; i <= NF; i++) {
                     if ($i == "spans exported") e += $(i + 1)
                     if ($i == "dropped for want of a slot") s += $(i + 1)
                     if ($i == "of queue space") q += $(i + 1)
                     if ($i == "failed to export") f += $(i + 1)
-                } } END { print e + 0, s + 0, q + 0, f + 0 }' >>"$results/spans-counted"
+                } } END { print e + 0, s + 0, q + 0, f + 0 }' >>"$results/spans-counted-$config"
         fi
     done
     echo "round $round of $rounds done" >&2
@@ -255,6 +263,7 @@ col() { awk -v c="$1" '{ print $c }' "$2" | median; }
                 none) label="no module" ;;
                 off) label="module loaded, kt_trace off" ;;
                 on) label="kt_trace on, 100%, OTLP/HTTP protobuf" ;;
+                base) label="the same, the baseline build" ;;
             esac
             rps="$(col 1 "$f")"
             printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "/$location" "$label" "$rps" \
@@ -277,13 +286,18 @@ col() { awk -v c="$1" '{ print $c }' "$2" | median; }
     echo
     errors="$(cat "$results"/*-proxy "$results"/*-return | awk '{ n += $6 } END { print n + 0 }')"
     echo "Non-2xx responses and socket errors over all runs: $errors."
-    read -r exported no_slot queue_full failed <<<"$(awk '{ e += $1; s += $2; q += $3; f += $4 } END { print e + 0, s + 0, q + 0, f + 0 }' "$results/spans-counted")"
-    expected="$(awk '{ n += $1 } END { print n + 0 }' "$results/spans-expected")"
     batches="$(wc -l <"$work/back/otlp.log")"
     non200="$(awk '$9 != 200' "$work/back/otlp.log" | wc -l)"
+    for config in on base; do
+        [[ -f $results/spans-counted-$config ]] || continue
+        read -r exported no_slot queue_full failed <<<"$(awk '{ e += $1; s += $2; q += $3; f += $4 } END { print e + 0, s + 0, q + 0, f + 0 }' "$results/spans-counted-$config")"
+        expected="$(awk '{ n += $1 } END { print n + 0 }' "$results/spans-expected-$config")"
+        echo
+        echo "Spans with kt_trace on ($config), over all rounds: wrk completed requests worth $expected spans" \
+            "(a SERVER span each, a CLIENT span more for /proxy); the workers exported $exported," \
+            "dropped $no_slot for want of a slot and $queue_full for want of queue space, and failed to export $failed" \
+            "(their counters, logged at exit)."
+    done
     echo
-    echo "Spans with kt_trace on, over all rounds: wrk completed requests worth $expected spans" \
-        "(a SERVER span each, a CLIENT span more for /proxy); the workers exported $exported," \
-        "dropped $no_slot for want of a slot and $queue_full for want of queue space, and failed to export $failed" \
-        "(their counters, logged at exit). The receiver took $batches OTLP requests, $non200 of them not answered 200."
+    echo "The receiver took $batches OTLP requests, $non200 of them not answered 200."
 } | tee "${output:-/dev/null}"
