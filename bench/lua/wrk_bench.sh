@@ -74,8 +74,8 @@ http {
         local tracing = require("kt.tracing")
         tracing.flush(5000)
         local c = tracing.counters()
-        ngx.log(ngx.WARN, "kt-lua-bench: exported ", tostring(c.spans_exported), ", dropped ",
-            tostring(c.dropped_no_slot + c.dropped_queue_full), ", failed ", tostring(c.export_failed_spans))
+        ngx.log(ngx.WARN, "kt-lua-bench: exported ", tostring(c.spans_exported), ", dropped for want of a slot ",
+            tostring(c.dropped_no_slot), ", of queue space ", tostring(c.dropped_queue_full), ", failed ", tostring(c.export_failed_spans))
     }
     server {
         listen 127.0.0.1:$port;
@@ -168,7 +168,7 @@ run_mode() { # $1: label, $2: exporter settings; one table row per location shap
     echo "| location | kt exporter | no tracing, req/s | 5 spans, req/s | fewer req/s | CPU µs/request, no tracing | 5 spans | added |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|"
     run_mode "none (the request's own cost)" 'exporter = "none"'
-    run_mode "OTLP/HTTP protobuf (with the export)" "exporter = \"otlp\", endpoint = \"http://127.0.0.1:$receiver_port\", protocol = \"http/protobuf\""
+    run_mode "OTLP/HTTP protobuf (with the export)" "exporter = \"otlp\", endpoint = \"http://127.0.0.1:$receiver_port/v1/traces\", protocol = \"http/protobuf\""
     echo
     echo "OTLP requests the receiver answered: $(wc -l <"$work/receiver/otlp.log" 2>/dev/null || echo 0), of them not 200: $(awk '$9 != 200' "$work/receiver/otlp.log" 2>/dev/null | wc -l)." \
         "Spans the workers exported and dropped (their counters at exit): $(grep -ho 'kt-lua-bench: .*' "$work/logs/error.log" | tail -n 2 | paste -sd';')." \
