@@ -122,6 +122,20 @@ public class OtlpConnectionTests
         Assert.Equal(1, receiver.Connections);
     }
 
+    [Theory]
+    [InlineData("{\"partialSuccess\":{\"rejectedSpans\":\"2\",\"errorMessage\":\"too old\"}}")]
+    [InlineData("{\"partialSuccess\":{\"errorMessage\":\"too old\",\"rejectedSpans\":2}}")]
+    public async Task A_partial_success_in_json_is_read(string answer)
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        receiver.Behaviour = _ => new OtlpReceiver.Answer(200, Body: System.Text.Encoding.UTF8.GetBytes(answer));
+        var (engine, exporter) = Start(receiver, OtlpHttpProtocol.Json);
+        using (engine)
+            Batches(engine, 2);
+        Assert.Equal(4, exporter.Counters.SpansRejected);
+        Assert.Equal(2, exporter.Counters.SpansExported);
+    }
+
     [Fact]
     public async Task A_grpc_batch_larger_than_the_window_and_the_frame_size_waits_for_window_updates()
     {
