@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Net.Sockets;
 using System.Text;
 using CommunityToolkit.HighPerformance.Buffers;
 
@@ -64,7 +63,7 @@ internal sealed class Http1Connection : IOtlpSender
         {
             return Exchange(body.Span);
         }
-        catch (Exception e) when (reused && IsClosedBeforeAnswer(e))
+        catch (Exception e) when (reused && ConnectionErrors.IsClosedBeforeAnswer(e))
         {
             // The receiver closed the idle connection as the request went out: once more on a new one.
         }
@@ -84,10 +83,6 @@ internal sealed class Http1Connection : IOtlpSender
             throw;
         }
     }
-
-    internal static bool IsClosedBeforeAnswer(Exception e) =>
-        e is ConnectionClosedException { BeforeAnswer: true }
-        || e is SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown };
 
     private OtlpReply Exchange(ReadOnlySpan<byte> body)
     {
