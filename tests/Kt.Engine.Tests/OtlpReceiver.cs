@@ -24,7 +24,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     /// <summary>
     /// How to answer: the status; a Retry-After; no answer at all; a body, sent chunked unless
-    /// <paramref name="ContentLength"/>; Connection: close; the gRPC status, in trailers or (<paramref name="TrailersOnly"/>) in the headers
+    /// <paramref name="ContentLength"/>; Connection: close (GOAWAY over HTTP/2); the gRPC status, in trailers or (<paramref name="TrailersOnly"/>) in the headers
     /// of an answer without a body, with a grpc-message.
     /// </summary>
     public sealed record Answer(int Status, int? RetryAfterSeconds = null, bool Hang = false, byte[]? Body = null, int GrpcStatus = 0,
@@ -70,16 +70,13 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 
     /// <summary>An OTLP/gRPC receiver: HTTP/2 without TLS, the gRPC framing and status trailers.</summary>
     /// <param name="smallWindows">The smallest flow-control windows HTTP/2 allows (65,535 bytes), so a large batch waits for WINDOW_UPDATE.</param>
-    /// <param name="keepAliveTimeout">How long an idle connection stays open before Kestrel sends GOAWAY and closes it.</param>
-    public static async Task<OtlpReceiver> StartGrpcAsync(bool smallWindows = false, TimeSpan? keepAliveTimeout = null)
+    public static async Task<OtlpReceiver> StartGrpcAsync(bool smallWindows = false)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k =>
         {
             k.Listen(IPAddress.Loopback, 0, o => o.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2);
-            if (keepAliveTimeout is { } idle)
-                k.Limits.KeepAliveTimeout = idle;
             if (smallWindows)
             {
                 k.Limits.Http2.InitialConnectionWindowSize = 65535;
@@ -119,6 +116,8 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         }
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/grpc";
+        if (answer.CloseConnection)
+            context.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionLifetimeNotificationFeature>()?.RequestClose();
         if (answer.TrailersOnly)
         {
             context.Response.Headers["grpc-status"] = answer.GrpcStatus.ToString(System.Globalization.CultureInfo.InvariantCulture);

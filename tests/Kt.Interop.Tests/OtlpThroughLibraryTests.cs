@@ -80,6 +80,71 @@ public class OtlpThroughLibraryTests
         }
     }
 
+    [Fact]
+    public void Spans_reach_an_http_receiver_through_the_library_on_one_connection()
+    {
+        // A minimal HTTP/1.1 receiver on its own thread: answers 200 to every request, keeping the connection.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        int connections = 0, requests = 0;
+        string? contentType = null;
+        var receiver = new Thread(() =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var client = listener.AcceptTcpClient();
+                    Interlocked.Increment(ref connections);
+                    var stream = client.GetStream();
+                    var reader = new BinaryReader(stream);
+                    while (true)
+                    {
+                        var head = new StringBuilder();
+                        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+                            head.Append((char)reader.ReadByte());
+                        var lines = head.ToString().Split("\r\n");
+                        contentType ??= lines.First(l => l.StartsWith("Content-Type:", StringComparison.OrdinalIgnoreCase))[13..].Trim();
+                        int length = int.Parse(lines.First(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))[15..].Trim());
+                        reader.ReadBytes(length);
+                        Interlocked.Increment(ref requests);
+                        stream.Write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"u8);
+                    }
+                }
+            }
+            catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The exporter closed its connection, or the test stopped the listener.
+            }
+        }) { IsBackground = true };
+        receiver.Start();
+        Assert.Equal(KtResult.Ok, KtNative.Shutdown(TimeSpan.FromSeconds(10)));
+        try
+        {
+            KtSetting[] settings = [new("max_spans", "64"), new("exporter", "otlp"), new("endpoint", $"http://127.0.0.1:{port}/v1/traces")];
+            Assert.Equal(KtResult.Ok, KtNative.Init(settings));
+            for (int batch = 0; batch < 3; batch++)
+            {
+                Assert.Equal(KtResult.Ok, NativeTracer.Global.StartSpan(NativeContext.None, "delivered"u8, default, out var span));
+                Assert.Equal(KtResult.Ok, span.Finish());
+                Assert.Equal(KtResult.Ok, KtNative.Flush(TimeSpan.FromSeconds(10)));
+            }
+            Assert.Equal(KtResult.Ok, KtNative.ExporterCounters(out var counters));
+            Assert.Equal(3UL, counters.SpansExported);
+            Assert.Equal(0UL, counters.SpansFailed);
+            Assert.Equal(3, Volatile.Read(ref requests));
+            Assert.Equal(1, Volatile.Read(ref connections));
+            Assert.Equal("application/x-protobuf", contentType);
+        }
+        finally
+        {
+            KtNative.Shutdown(TimeSpan.FromSeconds(10));
+            NativeEngineFixture.Restart();
+            listener.Stop();
+        }
+    }
+
     private static JsonElement Decode(string root, string file)
     {
         var decoder = Path.Combine(root, "tests", "otlp", "decode.js");

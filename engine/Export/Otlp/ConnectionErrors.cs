@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Net.Sockets;
 
 namespace Kt.Export.Otlp;
 
@@ -12,6 +13,14 @@ internal sealed class ConnectionClosedException(string message, bool beforeAnswe
 /// <summary>Throws for the connections' rare paths, so that their hot methods stay small.</summary>
 internal static class ConnectionErrors
 {
+    /// <summary>
+    /// The peer closed the connection before one byte of the answer came: on a kept-alive
+    /// connection, it closed it while idle and never saw the request, which may go once more.
+    /// </summary>
+    public static bool IsClosedBeforeAnswer(Exception e) =>
+        e is ConnectionClosedException { BeforeAnswer: true }
+        || e is SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown };
+
     [DoesNotReturn]
     public static void NotSynchronous() =>
         throw new InvalidOperationException("a read or write on the exporter's connection did not complete synchronously");

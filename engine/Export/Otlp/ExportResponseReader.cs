@@ -23,6 +23,8 @@ internal static class ExportResponseReader
         {
             if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1 || !reader.ValueTextEquals("partialSuccess"u8))
                 continue;
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+                return 0;
             while (reader.Read() && reader.CurrentDepth >= 2)
             {
                 if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 2 || !reader.ValueTextEquals("rejectedSpans"u8))

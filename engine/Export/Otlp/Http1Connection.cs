@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Text;
-using System.Net.Sockets;
 using System.Text;
 using CommunityToolkit.HighPerformance.Buffers;
 
@@ -9,8 +8,8 @@ namespace Kt.Export.Otlp;
 /// <summary>
 /// OTLP/HTTP (protobuf or JSON) over plain HTTP/1.1 on one kept-alive connection, driven
 /// synchronously by the exporter thread. The request head is built once; a batch adds only its
-/// Content-Length, and goes out in one send (two when the body is large: head, then the body
-/// straight from the encoder's buffer, never copied). The answer is parsed from the
+/// Content-Length, and head and body go out in one send from the connection's
+/// <see cref="System.IO.Pipelines.PipeWriter"/>. The answer is parsed from the
 /// connection's <see cref="System.IO.Pipelines.PipeReader"/>: status line, Content-Length or
 /// chunked body, Retry-After, Connection: close. A kept-alive connection that the receiver
 /// closed is noticed before the request or as it fails, and the request goes once more on a
@@ -20,7 +19,6 @@ internal sealed class Http1Connection : IOtlpSender
 {
     private const int MaxLine = 8 * 1024;
     private const int MaxBody = 4 * 1024 * 1024;
-    private const int CopyBodyUpTo = 16 * 1024;
 
     private readonly SocketConnection _connection;
     private readonly byte[] _request;
@@ -44,8 +42,8 @@ internal sealed class Http1Connection : IOtlpSender
         head.Append("Content-Length: ");
         var bytes = Encoding.UTF8.GetBytes(head.ToString());
         _headLength = bytes.Length;
-        // Room for the length's digits and the blank line, and for a small body copied behind the head.
-        _request = new byte[_headLength + 24 + CopyBodyUpTo];
+        // Room for the length's digits and the blank line.
+        _request = new byte[_headLength + 24];
         bytes.CopyTo(_request, 0);
     }
 
@@ -65,7 +63,7 @@ internal sealed class Http1Connection : IOtlpSender
         {
             return Exchange(body.Span);
         }
-        catch (Exception e) when (reused && IsClosedBeforeAnswer(e))
+        catch (Exception e) when (reused && ConnectionErrors.IsClosedBeforeAnswer(e))
         {
             // The receiver closed the idle connection as the request went out: once more on a new one.
         }
@@ -86,10 +84,6 @@ internal sealed class Http1Connection : IOtlpSender
         }
     }
 
-    internal static bool IsClosedBeforeAnswer(Exception e) =>
-        e is ConnectionClosedException { BeforeAnswer: true }
-        || e is SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown };
-
     private OtlpReply Exchange(ReadOnlySpan<byte> body)
     {
         int length = _headLength;
@@ -97,18 +91,14 @@ internal sealed class Http1Connection : IOtlpSender
         length += digits;
         "\r\n\r\n"u8.CopyTo(_request.AsSpan(length));
         length += 4;
-        var stream = _connection.Stream;
-        if (body.Length <= CopyBodyUpTo)
-        {
-            body.CopyTo(_request.AsSpan(length));
-            stream.Write(_request.AsSpan(0, length + body.Length));
-        }
-        else
-        {
-            // A PipeWriter would copy the body into its own segments; the socket can take it from the encoder's buffer.
-            stream.Write(_request.AsSpan(0, length));
-            stream.Write(body);
-        }
+        // Head and body in one piece of the connection's PipeWriter, so they leave in one send:
+        // a head sent on its own wakes the receiver twice and costs more than copying the body.
+        var writer = _connection.Writer;
+        var span = writer.GetSpan(length + body.Length);
+        _request.AsSpan(0, length).CopyTo(span);
+        body.CopyTo(span[length..]);
+        writer.Advance(length + body.Length);
+        _connection.Flush();
         return ReadAnswer();
     }
 

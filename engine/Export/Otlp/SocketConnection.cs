@@ -19,6 +19,7 @@ internal sealed class SocketConnection(string host, int port) : IDisposable
 
     private Socket? _socket;
     private int _timeoutMilliseconds;
+    private long _deadline;
 
     public string Host => host;
 
@@ -116,6 +117,7 @@ internal sealed class SocketConnection(string host, int port) : IDisposable
     /// </summary>
     public void SetDeadline(long deadline)
     {
+        _deadline = deadline;
         int left = Math.Max(1, RemainingMicroseconds(deadline) / 1000);
         if (Math.Abs(left - _timeoutMilliseconds) * 10 <= left)
             return;
@@ -131,8 +133,11 @@ internal sealed class SocketConnection(string host, int port) : IDisposable
     }
 
     /// <summary>Reads once: what the reader holds beyond what was examined, or one receive more.</summary>
+    /// <exception cref="TimeoutException">The deadline has passed (an answer trickling in, each receive within the timeout).</exception>
     public ReadResult Read()
     {
+        if (Stopwatch.GetTimestamp() >= _deadline)
+            ConnectionErrors.TimedOut();
         var pending = Reader.ReadAsync();
         if (!pending.IsCompleted)
             ConnectionErrors.NotSynchronous();

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
-using System.Diagnostics;
 using System.Text;
 using CommunityToolkit.HighPerformance.Buffers;
 
@@ -44,7 +43,6 @@ internal sealed class Http2Connection : IOtlpSender, IHeaderReceiver
 
     private int _nextStream;
     private bool _goingAway;
-    private long _deadline;
 
     // The frame just read.
     private byte _type;
@@ -90,7 +88,6 @@ internal sealed class Http2Connection : IOtlpSender, IHeaderReceiver
 
     public OtlpReply Send(ReadOnlyMemory<byte> body, long deadline)
     {
-        _deadline = deadline;
         bool reused = _connection.IsOpen && Settle(deadline);
         if (!reused)
             Open(deadline);
@@ -98,7 +95,7 @@ internal sealed class Http2Connection : IOtlpSender, IHeaderReceiver
         {
             return Exchange(body.Span);
         }
-        catch (Exception e) when (reused && Http1Connection.IsClosedBeforeAnswer(e))
+        catch (Exception e) when (reused && ConnectionErrors.IsClosedBeforeAnswer(e))
         {
             // The peer closed or left the idle connection before it took the request: once more on a new one.
         }
@@ -294,8 +291,6 @@ internal sealed class Http2Connection : IOtlpSender, IHeaderReceiver
             {
                 if (!mayBlock && _connection.Available == 0)
                     return false;
-                if (mayBlock && Stopwatch.GetTimestamp() >= _deadline)
-                    ConnectionErrors.TimedOut();
                 result = _connection.Read();
             }
             var buffer = result.Buffer;
