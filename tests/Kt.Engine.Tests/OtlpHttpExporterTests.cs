@@ -159,7 +159,7 @@ public class OtlpHttpExporterTests
         await using var receiver = await OtlpReceiver.StartAsync();
         bool down = false;
         receiver.Behaviour = _ => Volatile.Read(ref down) ? new OtlpReceiver.Answer(503) : new OtlpReceiver.Answer(200);
-        var (engine, exporter, log) = Start(receiver, o => o with { Timeout = TimeSpan.FromSeconds(1) });
+        var (engine, exporter, log) = Start(receiver, o => o with { Timeout = TimeSpan.FromSeconds(3) });
         using (engine)
         {
             // Until one batch gets through, so the connection is up before the outage: a first
