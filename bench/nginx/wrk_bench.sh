@@ -156,8 +156,8 @@ results="$work/results"
 mkdir -p "$results"
 run_wrk() { # $1: config, $2: location, $3: the front's master pid
     local out="$work/$1/wrk-$2.txt" before after profiler=""
-    if [[ -n $perf_report && $1 == on && $2 == proxy && $round == "$rounds" ]]; then
-        perf record -a -g -F 999 -o "$work/perf.data" -- sleep "${duration%s}" 2>"$work/perf.log" &
+    if [[ -n $perf_report && ($1 == on || $1 == base) && $2 == proxy && $round == "$rounds" ]]; then
+        perf record -a -g -F 999 -o "$work/perf-$1.data" -- sleep "${duration%s}" 2>"$work/perf.log" &
         profiler=$!
     fi
     before="$(thread_cpu "$3")"
@@ -165,7 +165,7 @@ run_wrk() { # $1: config, $2: location, $3: the front's master pid
     after="$(thread_cpu "$3")"
     if [[ -n $profiler ]]; then
         wait "$profiler" || true
-        profile_report "$3"
+        profile_report "$3" "$1"
     fi
     local rps p50 p90 p99 requests errors
     rps="$(awk '/Requests\/sec/ { print $2 }' "$out")"
@@ -179,23 +179,24 @@ run_wrk() { # $1: config, $2: location, $3: the front's master pid
 
 # perf's report of the profiled run: shares of all samples by thread name and library, then
 # the front's worker processes (event loops, exporter and runtime threads) by symbol.
-profile_report() { # $1: the front's master pid
-    local workers
+profile_report() { # $1: the front's master pid, $2: the configuration
+    local workers data="$work/perf-$2.data" report="$perf_report"
     workers="$(pgrep -P "$1" | paste -sd,)"
+    [[ $2 == base ]] && report="${perf_report%.md}-baseline.md"
     {
-        echo "# perf record -a -g -F 999 over the last round's kt_trace on, /proxy run ($duration)"
+        echo "# perf record -a -g -F 999 over the last round's /proxy run, configuration \"$2\" ($duration)"
         echo
         echo "## every CPU, by thread name and library"
         echo '```'
-        perf report -i "$work/perf.data" --no-children --sort comm,dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 40
+        perf report -i "$data" --no-children --sort comm,dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 40
         echo '```'
         echo
         echo "## the front's workers (every thread), by thread name, library and symbol"
         echo '```'
-        perf report -i "$work/perf.data" --no-children --pid "$workers" --sort comm,dso,sym --stdio -g none 2>/dev/null \
+        perf report -i "$data" --no-children --pid "$workers" --sort comm,dso,sym --stdio -g none 2>/dev/null \
             | grep -v '^#' | grep -v '^$' | head -n 80
         echo '```'
-    } >"$perf_report"
+    } >"$report"
 }
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
