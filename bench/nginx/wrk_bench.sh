@@ -183,18 +183,19 @@ profile_report() { # $1: the front's master pid, $2: the configuration
     local workers data="$work/perf-$2.data" report="$perf_report"
     workers="$(pgrep -P "$1" | paste -sd,)"
     [[ $2 == base ]] && report="${perf_report%.md}-baseline.md"
+    perf report -i "$data" --no-children --sort comm,dso --stdio -g none >"$data.all" 2>/dev/null || true
+    perf report -i "$data" --no-children --pid "$workers" --sort comm,dso,sym --stdio -g none >"$data.workers" 2>/dev/null || true
     {
         echo "# perf record -a -g -F 999 over the last round's /proxy run, configuration \"$2\" ($duration)"
         echo
         echo "## every CPU, by thread name and library"
         echo '```'
-        perf report -i "$data" --no-children --sort comm,dso --stdio -g none 2>/dev/null | grep -v '^#' | grep -v '^$' | head -n 40
+        grep -v '^#' "$data.all" | grep -v '^$' | head -n 40 || true
         echo '```'
         echo
         echo "## the front's workers (every thread), by thread name, library and symbol"
         echo '```'
-        perf report -i "$data" --no-children --pid "$workers" --sort comm,dso,sym --stdio -g none 2>/dev/null \
-            | grep -v '^#' | grep -v '^$' | head -n 80
+        grep -v '^#' "$data.workers" | grep -v '^$' | head -n 80 || true
         echo '```'
     } >"$report"
 }
