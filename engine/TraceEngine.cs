@@ -279,16 +279,26 @@ public sealed partial class TraceEngine : IDisposable
         int queued = thread.Finished.TryEnqueue(slot, _export.QueueRecheckAt);
         if (queued == 0)
         {
-            thread.Counters.DroppedQueueFull++;
             s.State = SlotState.Free;
             ReturnSlot(thread, slot);
+        }
+        AfterQueued(thread, queued);
+        return KtStatus.Ok;
+    }
+
+    // A full queue (0) dropped the span; a batch's worth waiting wakes the exporter.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void AfterQueued(ThreadLocalState thread, int queued)
+    {
+        if (queued == 0)
+        {
+            thread.Counters.DroppedQueueFull++;
             _export.Nudge();
         }
         else if (queued >= _export.QueueRecheckAt)
         {
             _export.Nudge();
         }
-        return KtStatus.Ok;
     }
 
     // The span is encoded while its slot is still in this core's cache, and the slot goes
@@ -310,15 +320,7 @@ public sealed partial class TraceEngine : IDisposable
         }
         s.State = SlotState.Free;
         ReturnSlot(thread, slot);
-        if (queued == 0)
-        {
-            thread.Counters.DroppedQueueFull++;
-            _export.Nudge();
-        }
-        else if (queued >= _export.QueueRecheckAt)
-        {
-            _export.Nudge();
-        }
+        AfterQueued(thread, queued);
     }
 
     internal KtStatus Release(long token)

@@ -230,10 +230,7 @@ internal sealed class ExportLoop
         {
             ok = false;
         }
-        if (ok)
-            Volatile.Write(ref _exported, _exported + count);
-        else
-            Volatile.Write(ref _failed, _failed + count);
+        CountExported(ok, count);
         _records.AsSpan(0, count).Clear();
         for (int i = 0; i < rings; i++)
         {
@@ -255,11 +252,16 @@ internal sealed class ExportLoop
         {
             ok = false;
         }
+        CountExported(ok, count);
+        _engine.FreeExported(slots);
+    }
+
+    private void CountExported(bool ok, int count)
+    {
         if (ok)
             Volatile.Write(ref _exported, _exported + count);
         else
             Volatile.Write(ref _failed, _failed + count);
-        _engine.FreeExported(slots);
     }
 
     private void ForgetDeadThreads()
