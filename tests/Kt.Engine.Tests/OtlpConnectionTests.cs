@@ -24,7 +24,10 @@ public class OtlpConnectionTests
             InitialBackoff = TimeSpan.FromMilliseconds(20),
             MaxBackoff = TimeSpan.FromMilliseconds(100),
         }, Resource);
-        return (new TraceEngine(new EngineOptions { MaxSpans = 4096, MaxExportBatchSize = 2048, Exporter = exporter }), exporter);
+        // A thread wakes the exporter when a batch's worth waits (a quarter of the slots, at most
+        // a batch): with these sizes, that is 2048 spans, more than any test here finishes
+        // between flushes, so each flush sends what was finished before it as one batch.
+        return (new TraceEngine(new EngineOptions { MaxSpans = 16384, MaxExportBatchSize = 2048, Exporter = exporter }), exporter);
     }
 
     private static void Batches(TraceEngine engine, int batches, int spans = 3)

@@ -38,7 +38,7 @@ public sealed partial class OtlpTraceEncoder
     private const byte SpanFlagsTag0 = (16 << 3 | Fixed32Type) & 0x7F | 0x80, SpanFlagsTag1 = (16 << 3 | Fixed32Type) >> 7;
     private const byte EventTime = 1 << 3 | Fixed64Type, EventName = 2 << 3 | LengthType, EventAttributes = 3 << 3 | LengthType,
         EventDroppedAttributes = 4 << 3 | VarintType;
-    private const byte LinkTraceId = 1 << 3 | LengthType, LinkSpanId = 2 << 3 | LengthType, LinkTraceState = 3 << 3 | LengthType,
+    private const byte LinkTraceState = 3 << 3 | LengthType,
         LinkAttributes = 4 << 3 | LengthType, LinkDroppedAttributes = 5 << 3 | VarintType, LinkFlags = 6 << 3 | Fixed32Type;
     private const byte StatusMessage = 2 << 3 | LengthType, StatusCodeField = 3 << 3 | VarintType;
     private const byte KeyValueKey = 1 << 3 | LengthType, KeyValueValue = 2 << 3 | LengthType;
@@ -160,13 +160,7 @@ public sealed partial class OtlpTraceEncoder
         int lengthAt = p;
         p += SpanLengthBytes;
         int start = p;
-        p = Put(ref b, p, SpanTraceId);
-        p = Put(ref b, p, 16);
-        p = BigEndian(ref b, p, s.TraceHigh);
-        p = BigEndian(ref b, p, s.TraceLow);
-        p = Put(ref b, p, SpanSpanId);
-        p = Put(ref b, p, 8);
-        p = BigEndian(ref b, p, s.SpanId);
+        p = WriteIds(ref b, p, s.TraceHigh, s.TraceLow, s.SpanId);
         if (!traceState.IsEmpty)
             p = Bytes(ref b, p, SpanTraceState, traceState);
         if (s.ParentSpanId != 0)
@@ -217,6 +211,19 @@ public sealed partial class OtlpTraceEncoder
         Unsafe.Add(ref b, lengthAt) = (byte)(length | 0x80);
         Unsafe.Add(ref b, lengthAt + 1) = (byte)(length >> 7);
         return p;
+    }
+
+    // trace_id (16 bytes) and span_id (8), big-endian: fields 1 and 2 of both Span and Span.Link.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int WriteIds(ref byte b, int p, ulong traceHigh, ulong traceLow, ulong spanId)
+    {
+        p = Put(ref b, p, SpanTraceId);
+        p = Put(ref b, p, 16);
+        p = BigEndian(ref b, p, traceHigh);
+        p = BigEndian(ref b, p, traceLow);
+        p = Put(ref b, p, SpanSpanId);
+        p = Put(ref b, p, 8);
+        return BigEndian(ref b, p, spanId);
     }
 
     // A message whose length does not take the bytes reserved for it: its body moves to
@@ -280,13 +287,7 @@ public sealed partial class OtlpTraceEncoder
             ref byte b = ref _buffer.Ensure(p, 1 + 1 + 18 + 10 + 1 + 5 + traceState.Length);
             p = Put(ref b, p, SpanLinks);
             int lengthAt = p++;
-            p = Put(ref b, p, LinkTraceId);
-            p = Put(ref b, p, 16);
-            p = BigEndian(ref b, p, l.TraceHigh);
-            p = BigEndian(ref b, p, l.TraceLow);
-            p = Put(ref b, p, LinkSpanId);
-            p = Put(ref b, p, 8);
-            p = BigEndian(ref b, p, l.SpanId);
+            p = WriteIds(ref b, p, l.TraceHigh, l.TraceLow, l.SpanId);
             if (!traceState.IsEmpty)
                 p = Bytes(ref b, p, LinkTraceState, traceState);
             p = WriteAttributes(store, LinkAttributes, shared.Slice(l.AttributeStart, l.AttributeCount), p);
