@@ -179,6 +179,7 @@ public sealed partial class TraceEngine : IDisposable
         {
             thread.Counters.DroppedNoSlot++;
             _export.Nudge();
+            ReportDrop(_noSlotLines, "for want of a free slot (max_spans)");
             return default;
         }
         int slot = thread.Magazine[--thread.MagazineCount];
@@ -286,6 +287,16 @@ public sealed partial class TraceEngine : IDisposable
         return KtStatus.Ok;
     }
 
+    private readonly Diagnostics.ReportLimiter _noSlotLines = new();
+    private readonly Diagnostics.ReportLimiter _queueFullLines = new();
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ReportDrop(Diagnostics.ReportLimiter lines, string why)
+    {
+        if (lines.Occurred(out long count))
+            KtLog.Write(KtLogLevel.Warning, $"{count} span(s) dropped {why} since the last report");
+    }
+
     // A full queue (0) dropped the span; a batch's worth waiting wakes the exporter.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AfterQueued(ThreadLocalState thread, int queued)
@@ -294,6 +305,7 @@ public sealed partial class TraceEngine : IDisposable
         {
             thread.Counters.DroppedQueueFull++;
             _export.Nudge();
+            ReportDrop(_queueFullLines, "for want of queue space (queue_capacity_per_thread); the exporter is behind");
         }
         else if (queued >= _export.QueueRecheckAt)
         {

@@ -145,6 +145,13 @@ static ngx_command_t  ngx_http_kt_commands[] = {
       offsetof(ngx_http_kt_loc_conf_t, attributes),
       NULL },
 
+    { ngx_string("kt_status"),
+      NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_kt_status,
+      0,
+      0,
+      NULL },
+
       ngx_null_command
 };
 
@@ -293,6 +300,8 @@ ngx_http_kt_init_process(ngx_cycle_t *cycle)
                       "tracing is off", kt_abi_version(), KT_ABI_VERSION);
         return NGX_OK;
     }
+
+    ngx_http_kt_route_log();
 
     rc = kt_init(kmcf->options->elts, kmcf->options->nelts);
 
@@ -470,6 +479,15 @@ ngx_http_kt_init_main_conf(ngx_conf_t *cf, void *conf)
 
     options = ngx_array_create(cf->pool, 12, sizeof(kt_option));
     if (options == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    /* what requests send is recorded repaired, so every request is traced */
+    ngx_str_set(&value, "replace");
+
+    if (ngx_http_kt_add_option(cf, options, "invalid_utf8", &value)
+        != NGX_OK)
+    {
         return NGX_CONF_ERROR;
     }
 

@@ -90,6 +90,13 @@ typedef struct {
 } ngx_http_kt_ctx_t;
 
 
+/* A call site's rate limit in the error log: one line a second at most. */
+typedef struct {
+    time_t                      logged;
+    ngx_uint_t                  count;        /* failures since the last line */
+} ngx_http_kt_log_limit_t;
+
+
 extern ngx_module_t  ngx_http_kt_module;
 extern ngx_uint_t    ngx_http_kt_ready;
 
@@ -114,7 +121,14 @@ void ngx_http_kt_attr_int(kt_attribute *a, const char *key, size_t key_len,
     ngx_http_kt_attr_string(a, key, sizeof(key) - 1, (str)->data, (str)->len)
 #define ngx_http_kt_int(a, key, value)                                       \
     ngx_http_kt_attr_int(a, key, sizeof(key) - 1, value)
-void ngx_http_kt_count_drop(ngx_log_t *log);
+
+/* ngx_http_kt_log.c */
+void ngx_http_kt_log_failure(ngx_http_kt_log_limit_t *limit, ngx_uint_t level,
+    ngx_log_t *log, const char *call, int rc);
+void ngx_http_kt_route_log(void);
+
+/* ngx_http_kt_status.c */
+char *ngx_http_kt_status(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 
 /* ngx_http_kt_upstream.c */
 ngx_int_t ngx_http_kt_precontent_handler(ngx_http_request_t *r);
@@ -134,6 +148,7 @@ ngx_int_t ngx_http_kt_extract(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx,
 void ngx_http_kt_remote_parent(ngx_http_kt_ctx_t *ctx);
 ngx_int_t ngx_http_kt_inject(ngx_http_request_t *r,
     ngx_http_kt_loc_conf_t *klcf, kt_span span);
+ngx_str_t *ngx_http_kt_format_name(int format);
 
 
 #endif /* _NGX_HTTP_KT_MODULE_H_INCLUDED_ */

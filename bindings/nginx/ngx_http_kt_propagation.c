@@ -192,6 +192,8 @@ ngx_http_kt_extract(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx,
     ngx_list_part_t  *part;
     ngx_table_elt_t  *h;
 
+    static ngx_http_kt_log_limit_t  limit;
+
     format = klcf->formats->elts;
     n = 0;
 
@@ -245,16 +247,13 @@ ngx_http_kt_extract(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx,
                                     klcf->formats->nelts, headers, n, &used);
 
     if (rc == KT_E_INVALID_ARGUMENT) {
-        /* a client's error, logged as nginx logs those */
-        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
-                      "kt: trace context ignored: %s", kt_last_error());
+        /* a client's error: libkt counts it and reports it, limited */
         return NGX_DECLINED;
     }
 
     if (rc != KT_OK) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "kt: kt_context_extract_headers: %s: %s",
-                      kt_errstr(rc), kt_last_error());
+        ngx_http_kt_log_failure(&limit, NGX_LOG_ERR, r->connection->log,
+                                "kt_context_extract_headers", rc);
         return NGX_ERROR;
     }
 
@@ -383,6 +382,8 @@ ngx_http_kt_inject(ngx_http_request_t *r, ngx_http_kt_loc_conf_t *klcf,
     kt_header    out[KT_INJECT_MAX_HEADERS];
     ngx_uint_t   i;
 
+    static ngx_http_kt_log_limit_t  limit;
+
     if (ngx_http_kt_copy_headers(r, 0) != NGX_OK) {
         return NGX_ERROR;
     }
@@ -396,9 +397,8 @@ ngx_http_kt_inject(ngx_http_request_t *r, ngx_http_kt_loc_conf_t *klcf,
                                     &n);
 
         if (rc != KT_OK) {
-            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                          "kt: kt_span_inject_headers: %s: %s",
-                          kt_errstr(rc), kt_last_error());
+            ngx_http_kt_log_failure(&limit, NGX_LOG_ERR, r->connection->log,
+                                    "kt_span_inject_headers", rc);
             continue;
         }
 
@@ -586,4 +586,17 @@ ngx_http_kt_copy_headers(ngx_http_request_t *r, ngx_uint_t skip_removed)
     }
 
     return NGX_OK;
+}
+
+
+/* The format's name as kt_propagation spells it; NULL for an unknown one. */
+
+ngx_str_t *
+ngx_http_kt_format_name(int format)
+{
+    if (format < KT_FORMAT_W3C || format > KT_FORMAT_GCP) {
+        return NULL;
+    }
+
+    return &ngx_http_kt_formats[format - 1].name;
 }

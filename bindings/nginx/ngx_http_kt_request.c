@@ -36,23 +36,6 @@ ngx_http_kt_now(void)
 }
 
 
-void
-ngx_http_kt_count_drop(ngx_log_t *log)
-{
-    static ngx_uint_t  dropped;
-    static time_t      logged;
-
-    dropped++;
-
-    if (logged != ngx_time()) {
-        logged = ngx_time();
-        ngx_log_error(NGX_LOG_NOTICE, log, 0,
-                      "kt: no free span slot; %ui spans not traced so far",
-                      dropped);
-    }
-}
-
-
 ngx_http_kt_ctx_t *
 ngx_http_kt_get_ctx(ngx_http_request_t *r)
 {
@@ -118,7 +101,8 @@ ngx_http_kt_cleanup(void *data)
 ngx_int_t
 ngx_http_kt_begin_context(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
 {
-    int  rc;
+    int                             rc;
+    static ngx_http_kt_log_limit_t  limit;
 
     if (ctx->context) {
         return NGX_OK;
@@ -127,9 +111,8 @@ ngx_http_kt_begin_context(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
     rc = kt_context_begin(&ctx->context);
 
     if (rc != KT_OK) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "kt: kt_context_begin: %s: %s", kt_errstr(rc),
-                      kt_last_error());
+        ngx_http_kt_log_failure(&limit, NGX_LOG_ERR, r->connection->log,
+                                "kt_context_begin", rc);
         return NGX_ERROR;
     }
 
@@ -221,6 +204,8 @@ ngx_http_kt_start_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
     kt_span_options            options = KT_SPAN_OPTIONS_INIT;
     ngx_http_core_loc_conf_t  *clcf;
     ngx_http_core_srv_conf_t  *cscf;
+
+    static ngx_http_kt_log_limit_t  start_limit;
 
     clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
@@ -326,14 +311,13 @@ ngx_http_kt_start_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
                        &options, &ctx->server);
 
     if (rc != KT_OK) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "kt: kt_start_span: %s: %s", kt_errstr(rc),
-                      kt_last_error());
+        ngx_http_kt_log_failure(&start_limit, NGX_LOG_ERR, r->connection->log,
+                                "kt_start_span", rc);
         return;
     }
 
     if (ctx->server == 0) {
-        ngx_http_kt_count_drop(r->connection->log);
+        /* libkt counts and reports the drop */
         return;
     }
 
@@ -435,7 +419,6 @@ ngx_http_kt_end_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
 {
     int                       rc;
     off_t                     sent;
-    static time_t             logged;
     u_char                    code[NGX_INT_T_LEN];
     kt_span                   span;
     ngx_str_t                 value, type;
@@ -443,6 +426,8 @@ ngx_http_kt_end_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
     kt_attribute              attrs[NGX_HTTP_KT_END_ATTRIBUTES];
     ngx_http_kt_attribute_t  *attr;
     ngx_http_kt_loc_conf_t   *klcf;
+
+    static ngx_http_kt_log_limit_t  rename_limit;
 
     span = ctx->server;
     n = 0;
@@ -488,11 +473,10 @@ ngx_http_kt_end_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
     {
         rc = kt_span_update_name(span, (char *) value.data, value.len);
 
-        if (rc != KT_OK && logged != ngx_time()) {
-            logged = ngx_time();
-            ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0,
-                          "kt: kt_span_update_name: %s: %s", kt_errstr(rc),
-                          kt_last_error());
+        if (rc != KT_OK) {
+            ngx_http_kt_log_failure(&rename_limit, NGX_LOG_NOTICE,
+                                    r->connection->log, "kt_span_update_name",
+                                    rc);
         }
     }
 

@@ -31,6 +31,8 @@ ngx_http_kt_precontent_handler(ngx_http_request_t *r)
     ngx_http_kt_loc_conf_t    *klcf;
     ngx_http_core_loc_conf_t  *clcf;
 
+    static ngx_http_kt_log_limit_t  limit;
+
     if (!ngx_http_kt_ready) {
         return NGX_DECLINED;
     }
@@ -83,14 +85,13 @@ ngx_http_kt_precontent_handler(ngx_http_request_t *r)
                        r->method_name.len, &options, &u->span);
 
     if (rc != KT_OK) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                      "kt: kt_start_span: %s: %s", kt_errstr(rc),
-                      kt_last_error());
+        ngx_http_kt_log_failure(&limit, NGX_LOG_ERR, r->connection->log,
+                                "kt_start_span", rc);
         return NGX_DECLINED;
     }
 
     if (u->span == 0) {
-        ngx_http_kt_count_drop(r->connection->log);
+        /* libkt counts and reports the drop */
         return NGX_DECLINED;
     }
 

@@ -39,6 +39,15 @@ public sealed record EngineOptions
     /// </summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// What a span's text (names, keys, values, messages) that is not valid UTF-8 (or UTF-16
+    /// with a lone surrogate) gets: refused, the default, or recorded with U+FFFD in place of
+    /// each invalid sequence, as OpenTelemetry SDKs do. Hosts that record what requests send
+    /// (the nginx module) choose <see cref="InvalidUtf8Handling.Replace"/>, so a request with
+    /// such bytes is still traced. Both are counted in <see cref="InputProblems"/>.
+    /// </summary>
+    public InvalidUtf8Handling InvalidUtf8 { get; init; } = InvalidUtf8Handling.Refuse;
+
     /// <summary>OpenTelemetry's span limits.</summary>
     public SpanLimits Limits { get; init; } = new();
 

@@ -66,6 +66,8 @@ public sealed class TraceContext
         var status = Accept(Traceparent.TryParse(traceparent, out var parent), parent);
         if (status == PropagationStatus.Ok && !tracestate.IsEmpty)
             KeepTraceState(tracestate);
+        else if (status != PropagationStatus.Empty)
+            InputProblems.ContextRefused(PropagationFormat.W3C, status, HeaderNames.Traceparent, traceparent);
         return status;
     }
 
@@ -75,8 +77,16 @@ public sealed class TraceContext
         var status = Accept(Traceparent.TryParse(traceparent, out var parent), parent);
         if (status == PropagationStatus.Ok && !tracestate.IsEmpty)
             KeepTraceState(tracestate);
+        else if (status != PropagationStatus.Empty)
+            InputProblems.ContextRefused(PropagationFormat.W3C, status, HeaderNames.Traceparent, traceparent);
         return status;
     }
+
+    /// <summary>
+    /// Forgets what an earlier extraction took (the remote parent, its decision and tracestate):
+    /// a refused extraction must not leave the context continuing another request's trace.
+    /// </summary>
+    public void ClearRemoteParent() => Accept(PropagationStatus.Empty, default);
 
     /// <summary>
     /// Takes the parent from the first of <paramref name="formats"/> whose headers are present
@@ -114,7 +124,11 @@ public sealed class TraceContext
             if (status == PropagationStatus.Empty)
                 continue;
             if (status != PropagationStatus.Ok)
+            {
+                InputProblems.ContextRefused(format, status, header,
+                    header is null ? default : HeaderText.Value<TChar, THeaders>(headers, header));
                 return new ExtractionResult(format, status, header);
+            }
             RemoteParent = new SpanContext(remote.TraceId, remote.SpanId,
                 remote.RandomFlag | (remote.Sampled == true ? TraceFlags.Sampled : TraceFlags.None), isRemote: true);
             RemoteSampled = remote.Sampled;
@@ -148,16 +162,26 @@ public sealed class TraceContext
 
     private void KeepTraceState(ReadOnlySpan<byte> tracestate)
     {
-        if (Tracestate.Validate(tracestate) != PropagationStatus.Ok)
+        var status = Tracestate.Validate(tracestate);
+        if (status != PropagationStatus.Ok)
+        {
+            if (status != PropagationStatus.Empty)
+                InputProblems.TracestateDropped(status, tracestate);
             return;
+        }
         _traceStateLength = Tracestate.TruncatedLength(tracestate);
         tracestate[.._traceStateLength].CopyTo(_traceState);
     }
 
     private void KeepTraceState(ReadOnlySpan<char> tracestate)
     {
-        if (Tracestate.Validate(tracestate) != PropagationStatus.Ok)
+        var status = Tracestate.Validate(tracestate);
+        if (status != PropagationStatus.Ok)
+        {
+            if (status != PropagationStatus.Empty)
+                InputProblems.TracestateDropped(status, tracestate);
             return;
+        }
         // Validate has checked that every character is ASCII.
         _traceStateLength = Tracestate.TruncatedLength(tracestate);
         for (int i = 0; i < _traceStateLength; i++)

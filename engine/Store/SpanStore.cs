@@ -33,6 +33,9 @@ internal sealed class SpanStore
     public readonly int LinkAttributeLimit;
     public readonly int ValueLengthLimit;
 
+    /// <summary>Text that is not valid UTF-8 is recorded with U+FFFD in its place, not refused.</summary>
+    public readonly bool RepairsInvalidText;
+
     public SpanStore(EngineOptions options, uint firstGeneration)
     {
         int n = options.MaxSpans;
@@ -41,6 +44,7 @@ internal sealed class SpanStore
         LinksPerSpan = options.LinksPerSpan;
         ExtraAttributesPerSpan = options.EventAndLinkAttributesPerSpan;
         BytesPerSpan = options.BytesPerSpan;
+        RepairsInvalidText = options.InvalidUtf8 == InvalidUtf8Handling.Replace;
 
         nuint size = 0;
         nuint slotsAt = Reserve<SpanSlot>(ref size, n);
@@ -101,15 +105,32 @@ internal sealed class SpanStore
             {
                 var status = Utf8Text.FromUtf16(source, room, out written);
                 if (status == OperationStatus.InvalidData)
-                    return KtStatus.InvalidArgument;
+                {
+                    if (!RepairsInvalidText)
+                    {
+                        InputProblems.ValueRefused(source);
+                        return KtStatus.InvalidArgument;
+                    }
+                    status = System.Text.Unicode.Utf8.FromUtf16(source, room, out _, out written, replaceInvalidSequences: true);
+                    InputProblems.ValueRepaired(source);
+                }
                 if (status != OperationStatus.Done)
                     return KtStatus.LimitReached;
             }
         }
+        else if (!text.IsValidated && !Utf8Text.IsValid(text.Utf8))
+        {
+            if (!RepairsInvalidText)
+            {
+                InputProblems.ValueRefused(text.Utf8);
+                return KtStatus.InvalidArgument;
+            }
+            if (!Utf8Text.CopyReplacingInvalid(text.Utf8, room, maxCharacters, out written))
+                return KtStatus.LimitReached;
+            InputProblems.ValueRepaired(text.Utf8);
+        }
         else
         {
-            if (!text.IsValidated && !Utf8Text.IsValid(text.Utf8))
-                return KtStatus.InvalidArgument;
             written = Utf8Text.PrefixLength(text.Utf8, maxCharacters);
             if (written > room.Length)
                 return KtStatus.LimitReached;

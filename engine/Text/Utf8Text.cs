@@ -119,6 +119,30 @@ internal static class Utf8Text
         return (small & 0x80) == 0;
     }
 
+    /// <summary>
+    /// Copies at most <paramref name="maxCharacters"/> characters of text that is not valid
+    /// UTF-8, each maximal invalid sequence replaced by U+FFFD as Unicode recommends; false when
+    /// the result does not fit the destination.
+    /// </summary>
+    public static bool CopyReplacingInvalid(ReadOnlySpan<byte> source, Span<byte> destination, int maxCharacters, out int written)
+    {
+        written = 0;
+        for (int characters = 0; !source.IsEmpty && characters < maxCharacters; characters++)
+        {
+            var status = Rune.DecodeFromUtf8(source, out var rune, out int consumed);
+            int length = rune.Utf8SequenceLength;
+            if (length > destination.Length - written)
+                return false;
+            if (status == OperationStatus.Done)
+                source[..consumed].CopyTo(destination[written..]);
+            else
+                Rune.ReplacementChar.EncodeToUtf8(destination[written..]);
+            written += length;
+            source = source[consumed..];
+        }
+        return true;
+    }
+
     /// <summary>Whether the bytes are well-formed UTF-8.</summary>
     public static bool IsValid(ReadOnlySpan<byte> utf8) => IsAscii(utf8) || Utf8.IsValid(utf8);
 

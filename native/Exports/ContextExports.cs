@@ -140,15 +140,20 @@ internal static unsafe class ContextExports
             int status = runtime.RequiredContext(context, out var ctx);
             if (status != Status.Ok)
                 return status;
-            status = Arguments.Text(traceparent, traceparentLen, "traceparent", out var parent);
+            // The headers' bytes are the parser's to judge, as kt_context_extract_headers's are:
+            // a tracestate that is not UTF-8 is a bad tracestate, dropped beside a valid parent.
+            status = Arguments.Bytes(traceparent, traceparentLen, "traceparent", out var parent);
+            ReadOnlySpan<byte> state = default;
+            if (status == Status.Ok)
+                status = Arguments.Bytes(tracestate, tracestateLen, "tracestate", out state);
             if (status != Status.Ok)
+            {
+                ctx.ClearRemoteParent();
                 return status;
-            status = Arguments.Text(tracestate, tracestateLen, "tracestate", out var state);
-            if (status != Status.Ok)
-                return status;
+            }
             var result = ctx.Extract(parent, state);
             return result == PropagationStatus.Ok ? Status.Ok
-                : LastError.Set(Status.InvalidArgument, $"traceparent: not a valid W3C traceparent ({result})");
+                : LastError.Set(Status.InvalidArgument, $"traceparent: not a valid W3C traceparent ({PropagationStatusNames.NameOf(result)})");
         }
         catch (Exception e)
         {

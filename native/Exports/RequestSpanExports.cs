@@ -18,10 +18,10 @@ internal static unsafe class RequestSpanExports
             var runtime = NativeRuntime.Current;
             if (runtime is null)
                 return Fail.NotInitialized("kt_span_update_name");
-            int status = Arguments.Text(name, nameLen, "name", out var text);
+            int status = Arguments.SpanText(name, nameLen, "name", out var text);
             if (status != Status.Ok)
                 return status;
-            return Arguments.From(SpanHandle.FromToken(runtime.Engine, (long)span).UpdateNameUtf8(text), "span");
+            return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.UpdateName((long)span, text), "span");
         }
         catch (Exception e)
         {

@@ -23,7 +23,7 @@ internal static unsafe class SpanExports
             status = runtime.Context(context, out var ctx);
             if (status != Status.Ok)
                 return status;
-            status = Arguments.Text(name, nameLen, "name", out var nameBytes);
+            status = Arguments.SpanText(name, nameLen, "name", out var nameText);
             if (status != Status.Ok)
                 return status;
             var spanOptions = default(SpanOptions);
@@ -43,7 +43,7 @@ internal static unsafe class SpanExports
                 spanOptions.ShouldSample = options->ShouldSample < 0 ? null : options->ShouldSample == 1;
                 spanOptions.Parent = SpanHandle.FromToken(runtime.Engine, (long)options->Parent);
             }
-            var span = runtime.Engine.StartSpan(t!, ctx, new TextInput(nameBytes, validated: true), spanOptions);
+            var span = runtime.Engine.StartSpan(t!, ctx, nameText, spanOptions);
             *output = (ulong)span.Token;
             if (options != null && options->AttributeCount > 0 && runtime.Engine.RecordingSlot(span.Token, out int slot) == KtStatus.Ok && slot >= 0)
                 AttributeReader.ApplyAll(new SlotTarget(runtime.Engine, slot), options->Attributes, options->AttributeCount, "options.attributes");
@@ -147,13 +147,13 @@ internal static unsafe class SpanExports
             var runtime = NativeRuntime.Current;
             if (runtime is null)
                 return Fail.NotInitialized("kt_span_set_string");
-            int status = Arguments.Text(key, keyLen, "key", out var k);
+            int status = Arguments.SpanText(key, keyLen, "key", out var k);
             if (status != Status.Ok)
                 return status;
-            status = Arguments.Text(value, valueLen, "value", out var v);
+            status = Arguments.SpanText(value, valueLen, "value", out var v);
             if (status != Status.Ok)
                 return status;
-            return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.SetAttribute((long)span, new TextInput(k, validated: true), new TextValue(new TextInput(v, validated: true))), "span");
+            return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.SetAttribute((long)span, k, new TextValue(v)), "span");
         }
         catch (Exception e)
         {
@@ -177,10 +177,10 @@ internal static unsafe class SpanExports
             var runtime = NativeRuntime.Current;
             if (runtime is null)
                 return Fail.NotInitialized(function);
-            int status = Arguments.Text(key, keyLen, "key", out var k);
+            int status = Arguments.SpanText(key, keyLen, "key", out var k);
             if (status != Status.Ok)
                 return status;
-            return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.SetAttribute((long)span, new TextInput(k, validated: true), value), "span");
+            return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.SetAttribute((long)span, k, value), "span");
         }
         catch (Exception e)
         {
@@ -199,7 +199,7 @@ internal static unsafe class SpanExports
         {
             if (NativeRuntime.Current is not null)
             {
-                int status = Arguments.Text(message, messageLen, "message", out _);
+                int status = Arguments.SpanText(message, messageLen, "message", out _);
                 if (status != Status.Ok)
                     return status;
             }
@@ -228,7 +228,7 @@ internal static unsafe class SpanExports
             var runtime = NativeRuntime.Current;
             if (runtime is null)
                 return Fail.NotInitialized(function);
-            int status = Arguments.Text(name, nameLen, "name", out var n);
+            int status = Arguments.SpanText(name, nameLen, "name", out var n);
             if (status != Status.Ok)
                 return status;
             if (timeNs < 0)
@@ -236,7 +236,7 @@ internal static unsafe class SpanExports
             status = AttributeReader.ValidateAll(attributes, count, "attributes");
             if (status != Status.Ok || span == 0)
                 return status;
-            status = Arguments.From(runtime.Engine.BeginEvent((long)span, new TextInput(n, validated: true), timeNs, out int slot), "span");
+            status = Arguments.From(runtime.Engine.BeginEvent((long)span, n, timeNs, out int slot), "span");
             if (status != Status.Ok || slot < 0)
                 return status;
             return AttributeReader.ApplyAll(new EventTarget(runtime.Engine, slot), attributes, count, "attributes");
@@ -257,10 +257,10 @@ internal static unsafe class SpanExports
                 return Fail.NotInitialized("kt_span_set_status");
             if ((uint)code > 2)
                 return LastError.Set(Status.InvalidArgument, $"code: {code} is not KT_STATUS_UNSET, KT_STATUS_OK or KT_STATUS_ERROR");
-            int status = Arguments.Text(message, messageLen, "message", out var m);
+            int status = Arguments.SpanText(message, messageLen, "message", out var m);
             if (status != Status.Ok)
                 return status;
-            return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.SetStatus((long)span, (StatusCode)code, new TextInput(m, validated: true)), "span");
+            return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.SetStatus((long)span, (StatusCode)code, m), "span");
         }
         catch (Exception e)
         {

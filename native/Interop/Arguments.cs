@@ -1,3 +1,4 @@
+using Kt.Store;
 using Kt.Text;
 
 namespace Kt.Native.Interop;
@@ -18,6 +19,53 @@ internal static unsafe class Arguments
         text = new ReadOnlySpan<byte>(ptr, (int)len);
         if (!Utf8Text.IsValid(text))
             return LastError.Set(Status.InvalidArgument, $"{name}: not valid UTF-8");
+        return Status.Ok;
+    }
+
+    /// <summary>
+    /// Whether the engine records a span's text that is not UTF-8 repaired (kt_init's
+    /// invalid_utf8=replace) rather than refusing it.
+    /// </summary>
+    public static bool RepairsText => NativeRuntime.Current?.Engine.Store.RepairsInvalidText ?? false;
+
+    /// <summary>
+    /// A span's text (a name, key, value or message): checked as <see cref="Text"/>, except that
+    /// when the engine repairs text, bytes that are not UTF-8 are accepted for the store to repair.
+    /// </summary>
+    public static int SpanText(byte* ptr, nuint len, ArgName name, out TextInput text)
+    {
+        text = default;
+        if (len > MaxString)
+            return LastError.Set(Status.InvalidArgument, $"{name}: length {len} is more than KT_MAX_STRING ({MaxString})");
+        if (ptr == null)
+            return len == 0 ? Status.Ok : LastError.Set(Status.InvalidArgument, $"{name}: NULL pointer with length {len}");
+        var bytes = new ReadOnlySpan<byte>(ptr, (int)len);
+        if (Utf8Text.IsValid(bytes))
+        {
+            text = new TextInput(bytes, validated: true);
+            return Status.Ok;
+        }
+        if (RepairsText)
+        {
+            text = new TextInput(bytes, validated: false);
+            return Status.Ok;
+        }
+        InputProblems.ValueRefused(bytes);
+        return LastError.Set(Status.InvalidArgument, $"{name}: not valid UTF-8");
+    }
+
+    /// <summary>
+    /// The bytes of an argument that the engine parses itself, whatever they hold (a header
+    /// from the network); a status naming <paramref name="name"/> for a bad pointer or length.
+    /// </summary>
+    public static int Bytes(byte* ptr, nuint len, ArgName name, out ReadOnlySpan<byte> bytes)
+    {
+        bytes = default;
+        if (len > MaxString)
+            return LastError.Set(Status.InvalidArgument, $"{name}: length {len} is more than KT_MAX_STRING ({MaxString})");
+        if (ptr == null)
+            return len == 0 ? Status.Ok : LastError.Set(Status.InvalidArgument, $"{name}: NULL pointer with length {len}");
+        bytes = new ReadOnlySpan<byte>(ptr, (int)len);
         return Status.Ok;
     }
 

@@ -30,14 +30,14 @@ internal static unsafe class AttributeReader
     /// <summary>Checks one attribute's key, type and value.</summary>
     public static int Validate(KtAttribute* attribute, ArgName name)
     {
-        int status = Arguments.Text(attribute->Key.Ptr, attribute->Key.Len, name.Field("key"), out _);
+        int status = Arguments.SpanText(attribute->Key.Ptr, attribute->Key.Len, name.Field("key"), out _);
         if (status != Status.Ok)
             return status;
         ref var value = ref attribute->Value;
         switch (attribute->Type)
         {
             case 1:
-                return Arguments.Text(value.String.Ptr, value.String.Len, name.Field("value.string"), out _);
+                return Arguments.SpanText(value.String.Ptr, value.String.Len, name.Field("value.string"), out _);
             case 2 or 3 or 4:
                 return Status.Ok;
             case < 1 or > 8:
@@ -52,7 +52,7 @@ internal static unsafe class AttributeReader
             var strings = (KtStr*)value.Array.Items;
             for (int i = 0; i < (int)value.Array.Count; i++)
             {
-                status = Arguments.Text(strings[i].Ptr, strings[i].Len, name.Field("value.array.items"), out _);
+                status = Arguments.SpanText(strings[i].Ptr, strings[i].Len, name.Field("value.array.items"), out _);
                 if (status != Status.Ok)
                     return status;
             }
@@ -81,16 +81,18 @@ internal static unsafe class AttributeReader
     public static KtStatus Apply<TTarget>(in TTarget target, KtAttribute* attribute)
         where TTarget : IAttributeTarget
     {
-        var key = new TextInput(new ReadOnlySpan<byte>(attribute->Key.Ptr, (int)attribute->Key.Len), validated: true);
+        // Checked already, unless the engine repairs text: then the store checks and repairs.
+        bool validated = !Arguments.RepairsText;
+        var key = new TextInput(new ReadOnlySpan<byte>(attribute->Key.Ptr, (int)attribute->Key.Len), validated);
         ref var value = ref attribute->Value;
         int count = (int)value.Array.Count;
         return attribute->Type switch
         {
-            1 => target.Set(key, new TextValue(new TextInput(new ReadOnlySpan<byte>(value.String.Ptr, (int)value.String.Len), validated: true))),
+            1 => target.Set(key, new TextValue(new TextInput(new ReadOnlySpan<byte>(value.String.Ptr, (int)value.String.Len), validated))),
             2 => target.Set(key, ScalarValue.Of(value.Boolean != 0)),
             3 => target.Set(key, ScalarValue.Of(value.Integer)),
             4 => target.Set(key, ScalarValue.Of(value.Real)),
-            5 => target.Set(key, new Utf8StringArrayValue((KtStr*)value.Array.Items, count)),
+            5 => target.Set(key, new Utf8StringArrayValue((KtStr*)value.Array.Items, count, validated)),
             6 => target.Set(key, RawArrayValue.Of(MemoryMarshal.Cast<byte, bool>(new ReadOnlySpan<byte>(value.Array.Items, count)))),
             7 => target.Set(key, RawArrayValue.Of(new ReadOnlySpan<long>(value.Array.Items, count))),
             _ => target.Set(key, RawArrayValue.Of(new ReadOnlySpan<double>(value.Array.Items, count))),

@@ -86,3 +86,12 @@ internal struct KtHeader
     public KtStr Name;
     public KtStr Value;
 }
+
+[StructLayout(LayoutKind.Sequential)]
+internal struct KtInputCounters
+{
+    public ulong ContextsRefused;
+    public ulong TracestatesDropped;
+    public ulong ValuesRepaired;
+    public ulong ValuesRefused;
+}

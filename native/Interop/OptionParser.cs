@@ -87,6 +87,11 @@ internal static unsafe class OptionParser
                     return Bad(key, value, "a positive number of milliseconds");
                 e = key == "schedule_delay_ms" ? e with { ScheduleDelay = TimeSpan.FromMilliseconds(ms) } : e with { PollInterval = TimeSpan.FromMilliseconds(ms) };
                 return Status.Ok;
+            case "invalid_utf8":
+                if (value is not ("refuse" or "replace"))
+                    return Bad(key, value, "refuse or replace");
+                e = e with { InvalidUtf8 = value == "replace" ? InvalidUtf8Handling.Replace : InvalidUtf8Handling.Refuse };
+                return Status.Ok;
         }
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n))
             return IsKnown(key) ? Bad(key, value, "a non-negative integer") : Unknown(key);

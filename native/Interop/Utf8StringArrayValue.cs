@@ -3,8 +3,11 @@ using Kt.Store;
 
 namespace Kt.Native.Interop;
 
-/// <summary>An array of C strings as an attribute value; the strings were checked beforehand.</summary>
-internal readonly unsafe ref struct Utf8StringArrayValue(KtStr* items, int count) : IAttributeValue
+/// <summary>
+/// An array of C strings as an attribute value; the strings were checked beforehand, unless
+/// <paramref name="validated"/> is false (the store then checks and repairs them).
+/// </summary>
+internal readonly unsafe ref struct Utf8StringArrayValue(KtStr* items, int count, bool validated) : IAttributeValue
 {
     public KtStatus WriteTo(SpanStore store, int slot, ref SpanSlot s, ref AttributeEntry entry)
     {
@@ -17,7 +20,7 @@ internal readonly unsafe ref struct Utf8StringArrayValue(KtStr* items, int count
             if (!store.AppendBytes(slot, ref s, length, out var lengthRef))
                 return KtStatus.LimitReached;
             var text = new ReadOnlySpan<byte>(items[i].Ptr, (int)items[i].Len);
-            var status = store.AppendText(slot, ref s, new TextInput(text, validated: true), store.ValueLengthLimit, out var stored);
+            var status = store.AppendText(slot, ref s, new TextInput(text, validated), store.ValueLengthLimit, out var stored);
             if (status != KtStatus.Ok)
                 return status;
             Unsafe.WriteUnaligned(ref store.Arena[lengthRef.Offset], stored.Length);

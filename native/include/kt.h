@@ -192,7 +192,12 @@ int kt_nop(void);
 ** tracer's), and OpenTelemetry's span limits: attribute_count_limit,
 ** attribute_value_length_limit, event_count_limit, link_count_limit,
 ** event_attribute_count_limit, link_attribute_count_limit. Limits not given come from the
-** OTEL_* environment variables, then OpenTelemetry's defaults.
+** OTEL_* environment variables, then OpenTelemetry's defaults. invalid_utf8 is "refuse" (the
+** default: a span's name, key, value or message that is not UTF-8 gives KT_E_INVALID_ARGUMENT)
+** or "replace" (such text is recorded with U+FFFD in place of each invalid sequence, as
+** OpenTelemetry SDKs do, and the call succeeds): hosts that record what requests send choose
+** "replace", so that a request with such bytes is still traced. Both are counted
+** (kt_input_counters).
 ** Returns KT_OK, KT_E_INVALID_ARGUMENT, KT_E_ALREADY_INITIALIZED, KT_E_INTERNAL. */
 int kt_init(const kt_option *options, size_t count);
 
@@ -353,10 +358,13 @@ int kt_trace_sampled(const uint8_t *trace_id, double sampling_rate, int *sampled
 
 /* ---- W3C trace context --------------------------------------------------------------- */
 
-/* Takes the remote parent from incoming traceparent and tracestate headers. An invalid
-** traceparent gives KT_E_INVALID_ARGUMENT and leaves no parent (a new trace starts); an
-** invalid tracestate is dropped. Returns KT_OK, KT_E_INVALID_ARGUMENT, KT_E_INVALID_HANDLE,
-** KT_E_STALE, KT_E_NOT_INITIALIZED. */
+/* Takes the remote parent from incoming traceparent and tracestate headers, with the rules of
+** kt_context_extract_headers: the headers' bytes are parsed as they are (they need not be
+** UTF-8). An invalid traceparent gives KT_E_INVALID_ARGUMENT and leaves no parent (a new trace
+** starts); an invalid tracestate is dropped and counted, and a valid traceparent beside it is
+** kept (KT_OK). Any refused call, a bad pointer or length included, leaves the context with no
+** remote parent, never one from an earlier call. Returns KT_OK, KT_E_INVALID_ARGUMENT,
+** KT_E_INVALID_HANDLE, KT_E_STALE, KT_E_NOT_INITIALIZED. */
 int kt_context_extract(kt_context context, const char *traceparent, size_t traceparent_len,
                        const char *tracestate, size_t tracestate_len);
 
@@ -446,6 +454,71 @@ int kt_context_extract_headers(kt_context context, const int *formats, size_t fo
 ** capacity), KT_E_NOT_INITIALIZED. */
 int kt_span_inject_headers(kt_span span, int format, char *buffer, size_t capacity,
                            kt_header *headers, size_t header_capacity, size_t *header_count);
+
+/* ---- input problems and the library's log ----------------------------------------------- */
+
+/* Why trace-context headers were refused, as the counters below count it. */
+enum {
+    KT_REASON_BAD_LENGTH = 2,       /* a traceparent of the wrong length */
+    KT_REASON_BAD_VERSION = 3,      /* a traceparent version that is not hex, or ff */
+    KT_REASON_BAD_TRACE_ID = 4,     /* a trace id of the wrong length or alphabet, or too large */
+    KT_REASON_BAD_SPAN_ID = 5,      /* the same, of a span id */
+    KT_REASON_BAD_FLAGS = 6,        /* flags that are not hex */
+    KT_REASON_BAD_FORMAT = 7,       /* a separator missing or misplaced, a field empty or repeated */
+    KT_REASON_ZERO_TRACE_ID = 8,    /* an all-zero trace id */
+    KT_REASON_ZERO_SPAN_ID = 9,     /* an all-zero span id */
+    KT_REASON_TOO_MANY_MEMBERS = 10,/* a tracestate of more than 32 members */
+    KT_REASON_BAD_KEY = 11,         /* a tracestate key outside the grammar */
+    KT_REASON_BAD_VALUE = 12,       /* a tracestate value empty, too long or outside the grammar */
+    KT_REASON_DUPLICATE_KEY = 13,   /* a tracestate key given twice */
+    KT_REASON_MISSING = 16,         /* a header the format requires is absent */
+    KT_REASON_BAD_SAMPLING = 17     /* a sampling field with a value its format does not define */
+};
+
+/* What requests sent that kt refused or repaired, as kt_input_counters fills them. Counted for
+** the whole process since the library was loaded (kt_shutdown and kt_init do not reset them). */
+typedef struct kt_input_counters_t {
+    uint64_t contexts_refused;     /* requests whose trace-context headers were present but
+                                      malformed: no parent taken, a new trace started */
+    uint64_t tracestates_dropped;  /* tracestates dropped beside a valid traceparent, kept */
+    uint64_t values_repaired;      /* span text recorded with U+FFFD for its invalid UTF-8
+                                      (kt_init's invalid_utf8=replace) */
+    uint64_t values_refused;       /* span text refused for invalid UTF-8 (the default) */
+} kt_input_counters_t;
+
+/* Fills *out. Works before kt_init. Returns KT_OK, KT_E_INVALID_ARGUMENT (out is NULL). */
+int kt_input_counters(kt_input_counters_t *out);
+
+/* How many requests had their headers of format (a KT_FORMAT_*) refused for reason (a
+** KT_REASON_*, or 0 for any). Works before kt_init. OUT: *out. Returns KT_OK,
+** KT_E_INVALID_ARGUMENT (format or reason unknown, out NULL). */
+int kt_contexts_refused(int format, int reason, uint64_t *out);
+
+/* How many tracestates were dropped for reason (a KT_REASON_*, or 0 for any). Works before
+** kt_init. OUT: *out. Returns KT_OK, KT_E_INVALID_ARGUMENT (reason unknown, out NULL). */
+int kt_tracestates_dropped(int reason, uint64_t *out);
+
+/* The name of a KT_REASON_* value, NUL-terminated and static ("bad_trace_id"); "unknown
+** reason" for any other value. Never fails. */
+const char *kt_reason_name(int reason);
+
+/* Levels of the library's log lines. */
+enum { KT_LOG_ERROR = 1, KT_LOG_WARN = 2, KT_LOG_NOTICE = 3, KT_LOG_INFO = 4 };
+
+/* Receives a log line: message is message_len bytes of UTF-8, NUL-terminated, valid only
+** during the call. */
+typedef void (*kt_log_fn)(void *user, int level, const char *message, size_t message_len);
+
+/* Sends the library's log lines to handler (with user as its first argument); NULL sends them
+** to standard error again, the default ("kt: warn: ..."). Works before kt_init, and stays set
+** across kt_shutdown and kt_init. The library writes a line when the exporter starts failing
+** and when it delivers again, and for problems that requests cause (refused trace-context
+** headers, repaired or refused text, spans dropped) at most one line a second for each kind,
+** with the count since the previous line and one example, quoted with its non-printable bytes
+** escaped: never a line per span, request or header. The handler is called from the thread
+** that found the problem (the exporter's among them), must return quickly, and must not call
+** kt_set_log_handler. Returns KT_OK. */
+int kt_set_log_handler(kt_log_fn handler, void *user);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@ public sealed class OtlpFileExporter : ISpanExporter, ICountingExporter
 {
     private long _batches, _spans, _failed, _bytes;
     private string? _lastError;
+    private bool _delivering = true;
 
     private readonly OtlpJsonEncoder _encoder;
     private readonly AppendOnlyFile _file;
@@ -46,12 +47,21 @@ public sealed class OtlpFileExporter : ISpanExporter, ICountingExporter
             Interlocked.Increment(ref _batches);
             Interlocked.Add(ref _spans, batch.Count);
             Interlocked.Add(ref _bytes, line.Length);
+            if (Volatile.Read(ref _lastError) is not null && !_delivering)
+            {
+                _delivering = true;
+                KtLog.Write(KtLogLevel.Notice, $"writing {Path} works again");
+            }
             return true;
         }
         catch (IOException e)
         {
             Interlocked.Add(ref _failed, batch.Count);
-            Volatile.Write(ref _lastError, e.Message.StartsWith("kt: ", StringComparison.Ordinal) ? e.Message : $"kt: writing {Path} failed: {e.Message}");
+            var message = e.Message.StartsWith("kt: ", StringComparison.Ordinal) ? e.Message : $"kt: writing {Path} failed: {e.Message}";
+            if (_delivering || message != Volatile.Read(ref _lastError))
+                KtLog.Write(KtLogLevel.Error, message[4..]);
+            _delivering = false;
+            Volatile.Write(ref _lastError, message);
             return false;
         }
     }

@@ -30,6 +30,7 @@ public sealed class OtlpHttpExporter : IEncodedSpanExporter, ICountingExporter, 
     private long _batches, _spans, _retries, _rejected, _failed, _bytes;
     private string? _lastError;
     private string? _lastLogged;
+    private long _failedWhenFailing;
 
     /// <summary>Creates the exporter; its requests carry these resource attributes.</summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
@@ -141,9 +142,10 @@ public sealed class OtlpHttpExporter : IEncodedSpanExporter, ICountingExporter, 
                     Interlocked.Add(ref _rejected, rejected);
                     Report($"partial success: {rejected} span(s) rejected");
                 }
-                else
+                else if (_lastLogged is not null)
                 {
                     _lastLogged = null;
+                    Log(KtLogLevel.Notice, $"kt: OTLP export to {_options.Endpoint} delivers again; {Volatile.Read(ref _failed) - _failedWhenFailing} span(s) failed while it could not");
                 }
                 return true;
             }
@@ -220,8 +222,19 @@ public sealed class OtlpHttpExporter : IEncodedSpanExporter, ICountingExporter, 
         Volatile.Write(ref _lastError, message);
         if (message == _lastLogged)
             return;
+        if (_lastLogged is null)
+            _failedWhenFailing = Volatile.Read(ref _failed);
         _lastLogged = message;
-        _options.Log?.Invoke(message);
+        Log(KtLogLevel.Error, message);
+    }
+
+    // One line per change of state: the first failure, a different failure, delivering again.
+    private void Log(KtLogLevel level, string message)
+    {
+        if (_options.Log is { } log)
+            log(message);
+        else
+            KtLog.Write(level, message.StartsWith("kt: ", StringComparison.Ordinal) ? message[4..] : message);
     }
 
     /// <inheritdoc/>
