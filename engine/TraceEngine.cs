@@ -294,7 +294,7 @@ public sealed partial class TraceEngine : IDisposable
     private static void ReportDrop(Diagnostics.ReportLimiter lines, string why)
     {
         if (lines.Occurred(out long count))
-            KtLog.Write(KtLogLevel.Warning, $"{count} span(s) dropped {why} since the last report");
+            KtLog.Write(KtLogLevel.Warning, $"{count} span(s) dropped since the last report {why}");
     }
 
     // A full queue (0) dropped the span; a batch's worth waiting wakes the exporter.
@@ -305,7 +305,7 @@ public sealed partial class TraceEngine : IDisposable
         {
             thread.Counters.DroppedQueueFull++;
             _export.Nudge();
-            ReportDrop(_queueFullLines, "for want of queue space (queue_capacity_per_thread); the exporter is behind");
+            ReportDrop(_queueFullLines, "for want of queue space (queue_capacity_per_thread): the exporter is behind");
         }
         else if (queued >= _export.QueueRecheckAt)
         {

@@ -64,10 +64,15 @@ public sealed class TraceContext
     public PropagationStatus Extract(ReadOnlySpan<byte> traceparent, ReadOnlySpan<byte> tracestate = default)
     {
         var status = Accept(Traceparent.TryParse(traceparent, out var parent), parent);
-        if (status == PropagationStatus.Ok && !tracestate.IsEmpty)
-            KeepTraceState(tracestate);
+        if (status == PropagationStatus.Ok)
+        {
+            if (!tracestate.IsEmpty)
+                KeepTraceState(tracestate);
+        }
         else if (status != PropagationStatus.Empty)
+        {
             InputProblems.ContextRefused(PropagationFormat.W3C, status, HeaderNames.Traceparent, traceparent);
+        }
         return status;
     }
 
@@ -75,10 +80,15 @@ public sealed class TraceContext
     public PropagationStatus Extract(ReadOnlySpan<char> traceparent, ReadOnlySpan<char> tracestate = default)
     {
         var status = Accept(Traceparent.TryParse(traceparent, out var parent), parent);
-        if (status == PropagationStatus.Ok && !tracestate.IsEmpty)
-            KeepTraceState(tracestate);
+        if (status == PropagationStatus.Ok)
+        {
+            if (!tracestate.IsEmpty)
+                KeepTraceState(tracestate);
+        }
         else if (status != PropagationStatus.Empty)
+        {
             InputProblems.ContextRefused(PropagationFormat.W3C, status, HeaderNames.Traceparent, traceparent);
+        }
         return status;
     }
 

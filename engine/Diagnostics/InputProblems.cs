@@ -73,7 +73,7 @@ public static class InputProblems
             Interlocked.Increment(ref s_contextsRefused[(int)format * Reasons + (int)reason]);
         if (s_contextLines.Occurred(out long count))
         {
-            KtLog.Write(KtLogLevel.Warning,
+            KtLog.Write(KtLogLevel.Info,
                 $"{Times(count, "trace context")} refused (no parent taken, a new trace started) since the last report; " +
                 $"e.g. {PropagationFormatNames.NameOf(format)} {header}: {PropagationStatusNames.NameOf(reason)}: {ExampleText.Quote(value)}");
         }
@@ -86,7 +86,7 @@ public static class InputProblems
             Interlocked.Increment(ref s_tracestatesDropped[(int)reason]);
         if (s_tracestateLines.Occurred(out long count))
         {
-            KtLog.Write(KtLogLevel.Warning,
+            KtLog.Write(KtLogLevel.Info,
                 $"{Times(count, "tracestate")} dropped (the traceparent was kept) since the last report; " +
                 $"e.g. {PropagationStatusNames.NameOf(reason)}: {ExampleText.Quote(value)}");
         }
