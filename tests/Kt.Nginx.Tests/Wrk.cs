@@ -41,6 +41,44 @@ public static partial class Wrk
         await wrk.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(seconds + 60));
         var text = await output + await error;
         Assert.True(wrk.ExitCode == 0, $"wrk exited with {wrk.ExitCode}: {text}");
+        return Parse(text);
+    }
+
+    /// <summary>
+    /// wrk with a Lua script (its request() and response() decide what is sent and when each
+    /// thread stops), for at most timeoutSeconds.
+    /// </summary>
+    public static async Task<Result> RunScriptAsync(Uri url, string script, int timeoutSeconds, Func<bool> done, int connections = 8, int threads = 1)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"kt-wrk-{Guid.NewGuid():N}.lua");
+        await File.WriteAllTextAsync(path, script, System.Text.Encoding.Latin1);
+        try
+        {
+            var start = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { "-t", threads.ToString(), "-c", connections.ToString(), "-d", $"{timeoutSeconds}s", "-s", path, url.ToString() })
+                start.ArgumentList.Add(a);
+            using var wrk = Process.Start(start)!;
+            var output = wrk.StandardOutput.ReadToEndAsync();
+            var error = wrk.StandardError.ReadToEndAsync();
+            // wrk runs for its whole duration even when every thread has stopped; SIGINT ends it
+            // with its summary printed.
+            while (!wrk.HasExited && !done())
+                await Task.Delay(200);
+            if (!wrk.HasExited)
+                kill(wrk.Id, SIGINT);
+            await wrk.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+            var text = await output + await error;
+            Assert.True(wrk.ExitCode == 0, $"wrk {string.Join(' ', start.ArgumentList)} exited with {wrk.ExitCode}: {text}");
+            return Parse(text);
+        }
+        finally
+        {
+            if (Environment.GetEnvironmentVariable("KT_KEEP_WRK_SCRIPT") is null) File.Delete(path);
+        }
+    }
+
+    private static Result Parse(string text)
+    {
         var requests = RequestsLine().Match(text);
         Assert.True(requests.Success, "wrk printed no request count: " + text);
         var non2xx = Non2xxLine().Match(text);
@@ -48,6 +86,11 @@ public static partial class Wrk
         long errors = socket.Success ? Enumerable.Range(1, 4).Sum(i => long.Parse(socket.Groups[i].Value)) : 0;
         return new Result(long.Parse(requests.Groups[1].Value), non2xx.Success ? long.Parse(non2xx.Groups[1].Value) : 0, errors, text);
     }
+
+    private const int SIGINT = 2;
+
+    [System.Runtime.InteropServices.LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
 
     [GeneratedRegex(@"(\d+) requests in")]
     private static partial Regex RequestsLine();

@@ -102,6 +102,38 @@ public static class KtNative
         return result;
     }
 
+    /// <summary>Reads what requests sent that libkt refused or repaired (<c>kt_input_counters</c>); works before <see cref="Init"/>.</summary>
+    public static unsafe KtInputCounters InputCounters()
+    {
+        KtInputCountersNative native = default;
+        NativeMethods.kt_input_counters(&native);
+        return new KtInputCounters(native);
+    }
+
+    /// <summary>Requests whose headers of <paramref name="format"/> were refused for <paramref name="reason"/> (<c>kt_contexts_refused</c>).</summary>
+    /// <returns><see cref="KtResult.Ok"/>, or <see cref="KtResult.InvalidArgument"/> for an unknown format or reason.</returns>
+    public static unsafe KtResult ContextsRefused(NativePropagationFormat format, KtRefusalReason reason, out ulong count)
+    {
+        ulong n = 0;
+        var result = (KtResult)NativeMethods.kt_contexts_refused((int)format, (int)reason, &n);
+        count = n;
+        return result;
+    }
+
+    /// <summary>Tracestates dropped for <paramref name="reason"/> (<c>kt_tracestates_dropped</c>).</summary>
+    /// <returns><see cref="KtResult.Ok"/>, or <see cref="KtResult.InvalidArgument"/> for an unknown reason.</returns>
+    public static unsafe KtResult TracestatesDropped(KtRefusalReason reason, out ulong count)
+    {
+        ulong n = 0;
+        var result = (KtResult)NativeMethods.kt_tracestates_dropped((int)reason, &n);
+        count = n;
+        return result;
+    }
+
+    /// <summary>The reason's name as libkt's lines and counters show it (<c>kt_reason_name</c>): <c>bad_trace_id</c>...</summary>
+    public static unsafe string ReasonName(KtRefusalReason reason) =>
+        System.Runtime.InteropServices.Marshal.PtrToStringUTF8((nint)NativeMethods.kt_reason_name((int)reason))!;
+
     /// <summary>
     /// The exporter's last failure (<c>kt_exporter_last_error</c>), naming the endpoint and the
     /// status; "" when it has not failed. Allocates a string: for diagnostics.

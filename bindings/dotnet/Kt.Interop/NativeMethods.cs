@@ -51,6 +51,18 @@ internal static unsafe partial class NativeMethods
     internal static partial int kt_exporter_counters(KtExporterCountersNative* output);
 
     [LibraryImport(Library)]
+    internal static partial int kt_input_counters(KtInputCountersNative* output);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_contexts_refused(int format, int reason, ulong* output);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_tracestates_dropped(int reason, ulong* output);
+
+    [LibraryImport(Library)]
+    internal static partial byte* kt_reason_name(int reason);
+
+    [LibraryImport(Library)]
     internal static partial int kt_exporter_last_error(byte* buffer, nuint capacity, nuint* written);
 
     // ---- tracers and contexts

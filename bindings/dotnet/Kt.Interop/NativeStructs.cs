@@ -109,6 +109,16 @@ internal struct KtExporterCountersNative
     public ulong BytesSent;
 }
 
+/// <summary><c>kt_input_counters_t</c>.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal struct KtInputCountersNative
+{
+    public ulong ContextsRefused;
+    public ulong TracestatesDropped;
+    public ulong ValuesRepaired;
+    public ulong ValuesRefused;
+}
+
 /// <summary><c>kt_header</c>: an HTTP header's name and value.</summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct KtHeader
