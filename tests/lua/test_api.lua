@@ -45,7 +45,7 @@ t.test("a span with every option and every kind of attribute arrives as written"
     t.eq(span:set_attribute("int64", 9007199254740993LL), true)
     t.eq(span:set_attribute("ignored", nil), true)
     t.eq(span:set_attributes({ ["table.s"] = "from a table", ["table.i"] = 7, ["table.ints"] = { 4, 5 } }), true)
-    local ok, err = span:set_attributes({ ["table.bad"] = "\255", ["table.never"] = 1 })
+    local ok, err = span:set_attributes({ ["table.bad"] = print, ["table.never"] = 1 })
     t.eq(ok, nil)
     t.ok(err:find("set_attributes", 1, true), err)
     t.eq(span:add_event("my-event", { key = "value", n = 7 }), true)

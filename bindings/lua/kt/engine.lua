@@ -77,7 +77,12 @@ function M.init(settings)
     local C, err = native.load(libkt)
     if not C then return nil, "tracing.init: " .. err end
 
+    -- Lua strings are bytes and routinely carry what requests sent: text that is not UTF-8 is
+    -- recorded repaired (U+FFFD) unless the caller asks for refusals.
     local keys, values = {}, {}
+    if settings.invalid_utf8 == nil then
+        keys[1], values[1] = "invalid_utf8", "replace"
+    end
     for key, value in pairs(settings) do
         if type(key) ~= "string" then
             return nil, "tracing.init: setting names must be strings, got a " .. type(key)
@@ -137,6 +142,41 @@ local function read(ctype, fn, names, caller)
     if native.C[fn](out) ~= native.OK then return nil, caller .. ": " .. native.last_error() end
     local result = {}
     for _, name in ipairs(names) do result[name] = tonumber(out[name]) end
+    return result
+end
+
+local INPUT_COUNTERS = { "contexts_refused", "tracestates_dropped", "values_repaired", "values_refused" }
+local FORMATS = { "w3c", "b3", "b3-single", "jaeger", "ot", "datadog", "aws", "gcp" }
+local REASONS = { 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17 }
+
+--- What requests sent that libkt refused or repaired, for the whole process (kt_input_counters), with
+--- the refusals by format and reason name (`refused["b3"]["bad_trace_id"]`) and the dropped tracestates
+--- by reason (`tracestates["bad_key"]`), only where not zero. Works before init.
+function M.input_counters()
+    if in_nginx_master() then
+        return nil, "tracing.input_counters: not in nginx's master (a kt_ call there would start the runtime before the fork)"
+    end
+    local C, err = native.load()
+    if not C then return nil, "tracing.input_counters: " .. err end
+    local out = ffi.new("kt_input_counters_t")
+    if C.kt_input_counters(out) ~= native.OK then return nil, "tracing.input_counters: " .. native.last_error() end
+    local result = { refused = {}, tracestates = {} }
+    for _, name in ipairs(INPUT_COUNTERS) do result[name] = tonumber(out[name]) end
+    local n = ffi.new("uint64_t[1]")
+    for format, format_name in ipairs(FORMATS) do
+        for _, reason in ipairs(REASONS) do
+            if C.kt_contexts_refused(format, reason, n) == native.OK and n[0] > 0 then
+                local by_reason = result.refused[format_name] or {}
+                by_reason[ffi.string(C.kt_reason_name(reason))] = tonumber(n[0])
+                result.refused[format_name] = by_reason
+            end
+        end
+    end
+    for _, reason in ipairs(REASONS) do
+        if C.kt_tracestates_dropped(reason, n) == native.OK and n[0] > 0 then
+            result.tracestates[ffi.string(C.kt_reason_name(reason))] = tonumber(n[0])
+        end
+    end
     return result
 end
 

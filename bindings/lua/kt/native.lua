@@ -35,6 +35,9 @@ typedef struct kt_counters_t {
 typedef struct kt_exporter_counters_t {
     uint64_t batches_exported, spans_exported, retries, spans_rejected, spans_failed, bytes_sent;
 } kt_exporter_counters_t;
+typedef struct kt_input_counters_t {
+    uint64_t contexts_refused, tracestates_dropped, values_repaired, values_refused;
+} kt_input_counters_t;
 
 /* The binding's own boxes: a span is one handle, with methods (kt.span). */
 typedef struct kt_lua_span { const kt_span handle; } kt_lua_span;
@@ -50,6 +53,10 @@ int kt_shutdown(int64_t timeout_ms);
 int kt_flush(int64_t timeout_ms);
 int kt_counters(kt_counters_t *out);
 int kt_exporter_counters(kt_exporter_counters_t *out);
+int kt_input_counters(kt_input_counters_t *out);
+int kt_contexts_refused(int format, int reason, uint64_t *out);
+int kt_tracestates_dropped(int reason, uint64_t *out);
+const char *kt_reason_name(int reason);
 int kt_tracer_new(const char *name, size_t name_len, double sampling_rate, const char *ns, size_t ns_len, kt_tracer *out);
 int kt_context_begin(kt_context *out);
 int kt_context_end(kt_context context);

@@ -68,6 +68,7 @@ tracing.shutdown = engine.shutdown
 tracing.flush = engine.flush
 tracing.counters = engine.counters
 tracing.exporter_counters = engine.exporter_counters
+tracing.input_counters = engine.input_counters
 
 --- tracing.end_request(): releases every span the current request (or, outside Nginx requests,
 --- the Lua state's context) still holds. The Nginx kt module does it at the end of each request.
