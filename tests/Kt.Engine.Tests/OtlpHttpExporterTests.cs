@@ -203,8 +203,9 @@ public class OtlpHttpExporterTests
             List<string> outage;
             lock (log)
                 outage = log.Skip(logBefore).ToList();
-            Assert.True(outage.Count == 1, "one line per change of status, got:\n" + string.Join("\n", outage));
+            Assert.True(outage.Count == 2, "one line per change of status (failing, delivering again), got:\n" + string.Join("\n", outage));
             Assert.Contains("503", outage[0]);
+            Assert.Contains("delivers again; 10 span(s) failed while it could not", outage[1]);
         }
     }
 

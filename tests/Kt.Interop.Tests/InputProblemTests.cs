@@ -41,6 +41,31 @@ public class InputProblemTests
     }
 
     [Fact]
+    public void Log_lines_reach_a_handler_of_the_host()
+    {
+        var lines = new List<(int Level, string Message)>();
+        Ids.Ok(NativeLog.SetHandler((level, message) => { lock (lines) lines.Add((level, message)); }));
+        try
+        {
+            Ids.Ok(NativeContext.Begin(out var context));
+            // a line of the same kind written less than a second ago holds this one back
+            Thread.Sleep(1100);
+            Assert.Equal(KtResult.InvalidArgument, context.Extract("00-not-a-traceparent"));
+            Ids.Ok(context.End());
+            lock (lines)
+            {
+                var line = Assert.Single(lines, l => l.Message.Contains("refused (no parent taken"));
+                Assert.Equal(4, line.Level);
+                Assert.Contains("w3c traceparent: bad_length: \"00-not-a-traceparent\"", line.Message);
+            }
+        }
+        finally
+        {
+            Ids.Ok(NativeLog.SetHandler(null));
+        }
+    }
+
+    [Fact]
     public void Unknown_formats_and_reasons_are_refused_and_reasons_named()
     {
         Assert.Equal(KtResult.InvalidArgument, KtNative.ContextsRefused(NativePropagationFormat.None, KtRefusalReason.Any, out _));

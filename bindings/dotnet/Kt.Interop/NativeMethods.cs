@@ -62,6 +62,10 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial byte* kt_reason_name(int reason);
 
+    /// <summary><paramref name="handler"/> is a <c>kt_log_fn</c>, an unmanaged function pointer.</summary>
+    [LibraryImport(Library)]
+    internal static partial int kt_set_log_handler(void* handler, void* user);
+
     [LibraryImport(Library)]
     internal static partial int kt_exporter_last_error(byte* buffer, nuint capacity, nuint* written);
 

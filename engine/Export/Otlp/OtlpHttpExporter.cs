@@ -211,6 +211,8 @@ public sealed class OtlpHttpExporter : IEncodedSpanExporter, ICountingExporter, 
 
     private bool Failed(int spans, string failure)
     {
+        if (_lastLogged is null)
+            _failedWhenFailing = Volatile.Read(ref _failed);
         Interlocked.Add(ref _failed, spans);
         Report(failure);
         return false;
@@ -222,8 +224,6 @@ public sealed class OtlpHttpExporter : IEncodedSpanExporter, ICountingExporter, 
         Volatile.Write(ref _lastError, message);
         if (message == _lastLogged)
             return;
-        if (_lastLogged is null)
-            _failedWhenFailing = Volatile.Read(ref _failed);
         _lastLogged = message;
         Log(KtLogLevel.Error, message);
     }
