@@ -51,15 +51,18 @@ public sealed class TraceContext
     public bool? RemoteSampled { get; private set; }
 
     /// <summary>
-    /// The tracestate that came with <see cref="RemoteParent"/>. Whatever format decided, it is kept
-    /// only when the request's <c>traceparent</c> names the same trace: its entries belong to that trace.
+    /// The tracestate that came with <see cref="RemoteParent"/>, as <see cref="TracestateReader"/>
+    /// reads it: every line combined, members trimmed, a repeated key kept once, cut to 512 bytes.
+    /// Whatever format decided, it is kept only when the request's <c>traceparent</c> names the same
+    /// trace: its entries belong to that trace. It is carried on whether the parent sampled or not.
     /// </summary>
     public ReadOnlySpan<byte> TraceState => _traceState.AsSpan(0, _traceStateLength);
 
     /// <summary>
     /// Takes the parent from W3C headers. An invalid <c>traceparent</c> is ignored (a new trace
-    /// starts) and its status returned; an invalid <c>tracestate</c> is dropped, one longer than
-    /// 512 bytes is cut at a member boundary.
+    /// starts) and its status returned; an invalid <c>tracestate</c> is dropped, a valid one is kept
+    /// as <see cref="TraceState"/> says (a host that combined several lines into one value with
+    /// commas may pass that value).
     /// </summary>
     public PropagationStatus Extract(ReadOnlySpan<byte> traceparent, ReadOnlySpan<byte> tracestate = default)
     {
@@ -131,38 +134,42 @@ public sealed class TraceContext
         where TChar : unmanaged, IBinaryInteger<TChar>
         where THeaders : IRequestHeaders<TChar>, allows ref struct
     {
-        if (!traceparentChecked)
-        {
-            var traceparent = HeaderText.Value<TChar, THeaders>(headers, HeaderNames.Traceparent);
-            if (traceparent.IsEmpty || W3CPropagator.Parse(traceparent, out var sameTrace) != PropagationStatus.Ok || sameTrace.TraceId != traceId)
-                return;
-        }
-        var tracestate = HeaderText.Value<TChar, THeaders>(headers, HeaderNames.Tracestate);
-        if (tracestate.IsEmpty)
+        if (!traceparentChecked
+            && (W3CPropagator.Read<TChar, THeaders>(headers, out var sameTrace) != PropagationStatus.Ok || sameTrace.TraceId != traceId))
             return;
-        if (typeof(TChar) == typeof(byte))
-            KeepTraceState(MemoryMarshal.Cast<TChar, byte>(tracestate));
-        else
-            KeepTraceState(MemoryMarshal.Cast<TChar, char>(tracestate));
+        int position = 0;
+        if (!headers.TryGetNextValue(HeaderNames.Tracestate, ref position, out var line))
+            return;
+        var reader = new TracestateReader(stackalloc byte[TracestateReader.ScratchLength]);
+        do
+        {
+            if (typeof(TChar) == typeof(byte))
+                reader.Add(MemoryMarshal.Cast<TChar, byte>(line));
+            else
+                reader.Add(MemoryMarshal.Cast<TChar, char>(line));
+        }
+        while (reader.Status is PropagationStatus.Ok or PropagationStatus.Empty
+               && headers.TryGetNextValue(HeaderNames.Tracestate, ref position, out line));
+        Keep(ref reader);
     }
 
     private void KeepTraceState(ReadOnlySpan<byte> tracestate)
     {
-        if (Tracestate.Validate(tracestate) != PropagationStatus.Ok)
-            return;
-        _traceStateLength = Tracestate.TruncatedLength(tracestate);
-        tracestate[.._traceStateLength].CopyTo(_traceState);
+        var reader = new TracestateReader(stackalloc byte[TracestateReader.ScratchLength]);
+        reader.Add(tracestate);
+        Keep(ref reader);
     }
 
     private void KeepTraceState(ReadOnlySpan<char> tracestate)
     {
-        if (Tracestate.Validate(tracestate) != PropagationStatus.Ok)
-            return;
-        // Validate has checked that every character is ASCII.
-        _traceStateLength = Tracestate.TruncatedLength(tracestate);
-        for (int i = 0; i < _traceStateLength; i++)
-            _traceState[i] = (byte)tracestate[i];
+        var reader = new TracestateReader(stackalloc byte[TracestateReader.ScratchLength]);
+        reader.Add(tracestate);
+        Keep(ref reader);
     }
+
+    // An invalid list is dropped whole; a valid one is kept as the reader writes it.
+    private void Keep(ref TracestateReader reader) =>
+        _traceStateLength = reader.WriteTo(_traceState, out int written) == PropagationStatus.Ok ? written : 0;
 
     private PropagationStatus Accept(PropagationStatus status, SpanContext parent)
     {
