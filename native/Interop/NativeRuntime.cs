@@ -69,7 +69,7 @@ internal sealed class NativeRuntime
         {
             KtStatus.Ok => Status.Ok,
             KtStatus.SpansLost => LastError.Set(Status.SpansLost,
-                $"{function}: {lost} lost since the last report (dropped for a full queue, failed to export or rejected: see kt_counters and kt_exporter_counters){LastExportError()}"),
+                $"{function}: {lost} lost since the last report (dropped, failed to export or rejected: see kt_counters, kt_exporter_counters){LastExportError()}"),
             _ when function == "kt_shutdown" => LastError.Set(Status.Timeout,
                 $"kt_shutdown: not done after {timeout.TotalMilliseconds} ms; {lost} lost (those still waiting for export are counted in dropped_after_shutdown){LastExportError()}"),
             _ => LastError.Set(Status.Timeout,
