@@ -681,10 +681,15 @@ public sealed partial class TraceEngine : IDisposable
     /// <see cref="KtStatus.SpansLost"/> when spans were lost since the last flush or shutdown that
     /// reported (a full queue, a failed export, a receiver's rejection), or
     /// <see cref="KtStatus.Timeout"/> when <paramref name="timeout"/> passed first (the losses seen
-    /// so far are counted in the result and reported again by the next call).
+    /// so far are counted in the result and reported again by the next call);
+    /// <see cref="KtStatus.NotInitialized"/> after <see cref="Shutdown"/>.
     /// </summary>
-    public FlushResult Flush(TimeSpan timeout) =>
-        _export.Flush(timeout) ? Report(KtStatus.Ok, settle: true) : Report(KtStatus.Timeout, settle: false);
+    public FlushResult Flush(TimeSpan timeout)
+    {
+        if (_shutdown)
+            return new FlushResult(KtStatus.NotInitialized, 0);
+        return _export.Flush(timeout) ? Report(KtStatus.Ok, settle: true) : Report(KtStatus.Timeout, settle: false);
+    }
 
     /// <summary>
     /// Exports what is finished, stops the exporter thread and makes new spans no-ops, within

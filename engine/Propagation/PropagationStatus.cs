@@ -45,7 +45,7 @@ public enum PropagationStatus
     /// <summary>The tracestate has more than 32 non-empty members, counted over all its lines.</summary>
     TooManyMembers,
 
-    /// <summary>A tracestate key breaks the simple-key or multi-tenant-key grammar.</summary>
+    /// <summary>A tracestate key breaks Level 2's grammar: a lower-case letter or a digit, then up to 255 of <c>a-z 0-9 _ - * / @</c>.</summary>
     BadKey,
 
     /// <summary>A tracestate value is empty, too long, or holds a character outside the allowed set.</summary>

@@ -70,16 +70,17 @@ internal sealed class NativeRuntime
             KtStatus.Ok => Status.Ok,
             KtStatus.SpansLost => LastError.Set(Status.SpansLost,
                 $"{function}: {lost} lost since the last report (dropped, failed to export or rejected: see kt_counters, kt_exporter_counters){LastExportError()}"),
-            _ when function == "kt_shutdown" => LastError.Set(Status.Timeout,
+            KtStatus.Timeout when function == "kt_shutdown" => LastError.Set(Status.Timeout,
                 $"kt_shutdown: not done after {timeout.TotalMilliseconds} ms; {lost} lost (those still waiting for export are counted in dropped_after_shutdown){LastExportError()}"),
-            _ => LastError.Set(Status.Timeout,
+            KtStatus.Timeout => LastError.Set(Status.Timeout,
                 $"{function}: not done after {timeout.TotalMilliseconds} ms" + (result.LostSpans > 0 ? $"; {lost} lost so far{LastExportError()}" : "")),
+            // Shut down by another thread while this call ran.
+            _ => Fail.NotInitialized(function),
         };
     }
 
     private string LastExportError() =>
         (Engine.Options.Exporter as Export.Otlp.ICountingExporter)?.Counters.LastError is { } error ? $"; last export error: {error}" : "";
-
 
     /// <summary>The tracer behind a handle; 0 is the global tracer.</summary>
     public int Tracer(ulong handle, out Tracer? tracer)

@@ -173,6 +173,7 @@ public class FlushResultTests
         Spans(engine, 4);
         Assert.Equal(new FlushResult(KtStatus.SpansLost, 4), engine.Shutdown(TimeSpan.FromSeconds(30)));
         Assert.Equal(4, engine.ReadCounters().ExportFailedSpans);
+        Assert.Equal(new FlushResult(KtStatus.NotInitialized, 0), engine.Flush(TimeSpan.FromSeconds(1)));
     }
 }
 
