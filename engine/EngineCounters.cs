@@ -21,7 +21,10 @@ public readonly record struct EngineCounters
     /// <summary>Finished spans dropped because the finishing thread's queue was full.</summary>
     public long DroppedQueueFull { get; init; }
 
-    /// <summary>Spans finished after shutdown; not exported.</summary>
+    /// <summary>
+    /// Spans lost to shutdown, not exported: finished after it began, or finished before it and
+    /// still waiting (or on their way) when its time limit passed.
+    /// </summary>
     public long DroppedAfterShutdown { get; init; }
 
     /// <summary>Spans handed to the exporter.</summary>

@@ -26,4 +26,10 @@ public enum KtStatus
 
     /// <summary>The destination buffer is too small.</summary>
     BufferTooSmall = -6,
+
+    /// <summary>A flush or a shutdown ran out of time before the exporter was done.</summary>
+    Timeout = -8,
+
+    /// <summary>A flush or a shutdown was done, but spans were lost since the last one reported: dropped for a full queue, failed to export, or rejected by the receiver.</summary>
+    SpansLost = -10,
 }

@@ -28,6 +28,7 @@ public sealed partial class TraceEngine : IDisposable
     private readonly ThreadCounters _retired = new();
     private readonly int _refillSize;
     private volatile bool _shutdown;
+    private long _lostReported;
 
     // Slots a thread takes from the shared list at once. Large batches spare the lock and the
     // cache lines the exporter thread last wrote; small stores get small batches, so that idle
@@ -102,6 +103,8 @@ public sealed partial class TraceEngine : IDisposable
             ThrowHelper.KindOutOfRange(options.Kind);
         if (options.StartTimeUnixNanoseconds < 0)
             ThrowHelper.NegativeStartTime(options.StartTimeUnixNanoseconds);
+        if (!options.Attributes.IsEmpty && HasEmptyKey(options.Attributes))
+            ThrowHelper.EmptyAttributeKey();
         context?.CheckEngine(this);
         var thread = CurrentThread();
 
@@ -224,6 +227,8 @@ public sealed partial class TraceEngine : IDisposable
         {
             thread.Counters.SampledOut++;
             s.Name = default;
+            // A span that records nothing still passes on the whole context it continues.
+            InheritTraceState(slot, ref s, parentSlot, context, options.RemoteParent.IsValid);
             return new SpanHandle(this, token);
         }
 
@@ -250,6 +255,8 @@ public sealed partial class TraceEngine : IDisposable
         if (endTimeUnixNanoseconds < 0)
             return KtStatus.InvalidArgument;
         ref var s = ref Store.Slots[slot];
+        if (endTimeUnixNanoseconds > 0 && endTimeUnixNanoseconds < StartUnixNanoseconds(ref s))
+            return KtStatus.InvalidArgument;
         if (endTimeUnixNanoseconds > 0)
         {
             s.End = endTimeUnixNanoseconds;
@@ -297,6 +304,10 @@ public sealed partial class TraceEngine : IDisposable
             KtLog.Write(KtLogLevel.Warning, $"{count} span(s) dropped since the last report {why}");
     }
 
+    // As the span will be exported: a start taken from kt's clock is converted the way the encoders convert it.
+    private static long StartUnixNanoseconds(ref SpanSlot s) =>
+        s.StartIsUnixNanoseconds ? s.Start : Clock.ToUnixNanoseconds(s.Start);
+
     // A full queue (0) dropped the span; a batch's worth waiting wakes the exporter.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void AfterQueued(ThreadLocalState thread, int queued)
@@ -306,11 +317,11 @@ public sealed partial class TraceEngine : IDisposable
             thread.Counters.DroppedQueueFull++;
             _export.Nudge();
             ReportDrop(_queueFullLines, "for want of queue space (queue_capacity_per_thread): the exporter is behind");
+            return;
         }
-        else if (queued >= _export.QueueRecheckAt)
-        {
+        thread.Counters.Queued++;
+        if (queued >= _export.QueueRecheckAt)
             _export.Nudge();
-        }
     }
 
     // The span is encoded while its slot is still in this core's cache, and the slot goes
@@ -328,7 +339,9 @@ public sealed partial class TraceEngine : IDisposable
         {
             // An encoder failing must not fail the caller's request.
             thread.Counters.EncodeFailed++;
-            queued = 1;
+            s.State = SlotState.Free;
+            ReturnSlot(thread, slot);
+            return;
         }
         s.State = SlotState.Free;
         ReturnSlot(thread, slot);
@@ -354,6 +367,8 @@ public sealed partial class TraceEngine : IDisposable
         var status = Resolve(token, out int slot);
         if (status != KtStatus.Ok)
             return status;
+        if (key.IsEmpty)
+            return KtStatus.InvalidArgument;
         if (Store.Slots[slot].State != SlotState.Recording)
             return KtStatus.Ok;
         return SetSlotAttribute(slot, key, value);
@@ -383,6 +398,8 @@ public sealed partial class TraceEngine : IDisposable
 
     internal KtStatus AddEvent(long token, scoped in TextInput name, ReadOnlySpan<SpanAttribute> attributes, long timeUnixNanoseconds)
     {
+        if (HasEmptyKey(attributes))
+            return BadArgument(token);
         var status = BeginEvent(token, name, timeUnixNanoseconds, out int slot);
         if (status != KtStatus.Ok || slot < 0)
             return status;
@@ -443,6 +460,8 @@ public sealed partial class TraceEngine : IDisposable
 
     internal KtStatus AddLink(long token, SpanContext linked, ReadOnlySpan<SpanAttribute> attributes)
     {
+        if (HasEmptyKey(attributes))
+            return BadArgument(token);
         var status = BeginLink(token, linked, out int slot);
         if (status != KtStatus.Ok || slot < 0)
             return status;
@@ -507,6 +526,24 @@ public sealed partial class TraceEngine : IDisposable
     }
 
     private static KtStatus Worst(KtStatus sofar, KtStatus next) => sofar == KtStatus.Ok ? next : sofar;
+
+    // A bad argument for a live span; a stale or forged handle is reported as such first.
+    private KtStatus BadArgument(long token)
+    {
+        var status = Resolve(token, out _);
+        return status != KtStatus.Ok ? status : KtStatus.InvalidArgument;
+    }
+
+    // An attribute needs a key: OpenTelemetry refuses the empty one, and so does every kt call.
+    private static bool HasEmptyKey(ReadOnlySpan<SpanAttribute> attributes)
+    {
+        foreach (ref readonly var attribute in attributes)
+        {
+            if (string.IsNullOrEmpty(attribute.Key))
+                return true;
+        }
+        return false;
+    }
 
     internal KtStatus SetStatus(long token, StatusCode code, scoped in TextInput message)
     {
@@ -644,20 +681,85 @@ public sealed partial class TraceEngine : IDisposable
         state.MagazineCount = 0;
     }
 
-    /// <summary>Exports every span finished before the call; false if that took longer than <paramref name="timeout"/>.</summary>
+    /// <summary>
+    /// Exports every span finished before the call; false if that took longer than
+    /// <paramref name="timeout"/>. True says only that the exporter was done in time:
+    /// <see cref="Flush"/> says whether spans were lost.
+    /// </summary>
     public bool ForceFlush(TimeSpan timeout) => _export.Flush(timeout);
 
-    /// <summary>Exports what is finished, stops the exporter thread and makes new spans no-ops; false if the time limit passed first.</summary>
-    public bool Shutdown(TimeSpan timeout)
+    /// <summary>
+    /// Exports every span finished before the call and says how it went: <see cref="KtStatus.Ok"/>,
+    /// <see cref="KtStatus.SpansLost"/> when spans were lost since the last flush or shutdown that
+    /// reported (a full queue, a failed export, a receiver's rejection), or
+    /// <see cref="KtStatus.Timeout"/> when <paramref name="timeout"/> passed first (the losses seen
+    /// so far are counted in the result and reported again by the next call);
+    /// <see cref="KtStatus.NotInitialized"/> after <see cref="Shutdown"/>.
+    /// </summary>
+    public FlushResult Flush(TimeSpan timeout)
     {
         if (_shutdown)
-            return true;
+            return new FlushResult(KtStatus.NotInitialized, 0);
+        return _export.Flush(timeout) ? Report(KtStatus.Ok, settle: true) : Report(KtStatus.Timeout, settle: false);
+    }
+
+    /// <summary>
+    /// Exports what is finished, stops the exporter thread and makes new spans no-ops, within
+    /// <paramref name="timeout"/>. Returns as <see cref="Flush"/> does; when the time limit passes
+    /// first, the spans still waiting (or on their way) are not exported and are counted as lost,
+    /// in the result and in <see cref="EngineCounters.DroppedAfterShutdown"/>. The counters stay
+    /// readable afterwards. A second call does nothing and returns <see cref="KtStatus.Ok"/>.
+    /// </summary>
+    public FlushResult Shutdown(TimeSpan timeout)
+    {
+        if (_shutdown)
+            return new FlushResult(KtStatus.Ok, 0);
         _shutdown = true;
-        return _export.Stop(timeout);
+        if (_export.Stop(timeout))
+            return Report(KtStatus.Ok, settle: true);
+        _export.Abandon(QueuedSpans());
+        return Report(KtStatus.Timeout, settle: true);
     }
 
     /// <summary>Shuts down with a five-second limit.</summary>
     public void Dispose() => Shutdown(TimeSpan.FromSeconds(5));
+
+    // Each loss is reported once: a call that settles moves the mark past what it reports.
+    private FlushResult Report(KtStatus status, bool settle)
+    {
+        long lost = LostSpans();
+        long reported = Volatile.Read(ref _lostReported);
+        while (settle && lost > reported)
+        {
+            long seen = Interlocked.CompareExchange(ref _lostReported, lost, reported);
+            if (seen == reported)
+                break;
+            reported = seen;
+        }
+        long news = Math.Max(0, lost - reported);
+        if (status == KtStatus.Ok && news > 0)
+            status = KtStatus.SpansLost;
+        return new FlushResult(status, news);
+    }
+
+    private long LostSpans()
+    {
+        var c = ReadCounters();
+        long rejected = _options.Exporter is Export.Otlp.ICountingExporter counting ? counting.Counters.SpansRejected : 0;
+        return c.DroppedQueueFull + c.ExportFailedSpans + c.DroppedAfterShutdown + rejected;
+    }
+
+    private long QueuedSpans()
+    {
+        long queued = 0;
+        lock (_threadsLock)
+        {
+            queued += Volatile.Read(ref _retired.Queued);
+            foreach (var state in _threads)
+                queued += Volatile.Read(ref state.Counters.Queued);
+        }
+        return queued;
+    }
 
     /// <summary>What the engine has done so far; exact once the threads that use it are quiet.</summary>
     public EngineCounters ReadCounters()
@@ -681,7 +783,7 @@ public sealed partial class TraceEngine : IDisposable
             SpansReleased = sum.Released,
             DroppedNoSlot = sum.DroppedNoSlot,
             DroppedQueueFull = sum.DroppedQueueFull,
-            DroppedAfterShutdown = sum.DroppedAfterShutdown,
+            DroppedAfterShutdown = sum.DroppedAfterShutdown + _export.AbandonedSpans,
             SpansExported = _export.ExportedSpans,
             ExportFailedSpans = _export.FailedSpans + sum.EncodeFailed,
             SlotsInUse = Store.Capacity - _free.Count - cached,
@@ -697,6 +799,10 @@ public sealed partial class TraceEngine : IDisposable
         [DoesNotReturn]
         public static void NegativeStartTime(long time) =>
             throw new ArgumentOutOfRangeException("options.StartTimeUnixNanoseconds", time, "start_time_ns must not be negative");
+
+        [DoesNotReturn]
+        public static void EmptyAttributeKey() =>
+            throw new ArgumentException("an attribute's key is empty; every attribute needs a key", "options.Attributes");
 
         [DoesNotReturn]
         public static void BadName() =>

@@ -60,8 +60,20 @@ public static class Tracing
         return new Tracer(null, name, 0, 0, new Sampling.RatioSampler((options ?? new TracerOptions()).SamplingRate));
     }
 
-    /// <summary>Flushes and stops the engine; the global tracer becomes a no-op again.</summary>
-    public static bool Shutdown(TimeSpan timeout)
+    /// <summary>
+    /// Exports every span finished before the call, within <paramref name="timeout"/>, and says
+    /// whether spans were lost since the last flush or shutdown (see <see cref="TraceEngine.Flush"/>);
+    /// <see cref="KtStatus.NotInitialized"/> before <see cref="Initialize"/>.
+    /// </summary>
+    public static FlushResult Flush(TimeSpan timeout) =>
+        s_engine?.Flush(timeout) ?? new FlushResult(KtStatus.NotInitialized, 0);
+
+    /// <summary>
+    /// Flushes and stops the engine, within <paramref name="timeout"/>; the global tracer becomes a
+    /// no-op again. Says what <see cref="TraceEngine.Shutdown"/> says; <see cref="KtStatus.Ok"/> when
+    /// there was no engine.
+    /// </summary>
+    public static FlushResult Shutdown(TimeSpan timeout)
     {
         TraceEngine? engine;
         lock (s_lock)
@@ -70,6 +82,6 @@ public static class Tracing
             s_engine = null;
             Global.Bind(null, 0, 0, new Sampling.RatioSampler(1.0));
         }
-        return engine?.Shutdown(timeout) ?? true;
+        return engine?.Shutdown(timeout) ?? new FlushResult(KtStatus.Ok, 0);
     }
 }

@@ -51,7 +51,7 @@ internal static class SendCost
             {
                 IOtlpSender sender = httpClient
                     ? new HttpClientSender(endpoint, grpc ? OtlpHttpProtocol.Grpc : OtlpHttpProtocol.Protobuf, false, headers)
-                    : grpc ? new Export.Otlp.Http2.Http2Connection(endpoint, false, headers) : new Http1Connection(endpoint, "application/x-protobuf", false, headers);
+                    : grpc ? new Export.Otlp.Http2.Http2Connection(endpoint, false, headers) : new Http1Connection(endpoint, OtlpHttpProtocol.Protobuf, false, headers);
                 double cpu = 0, threadCpu = 0, wall = 0, items = 0, allocated = 0;
                 var thread = new Thread(() =>
                 {

@@ -16,8 +16,8 @@
 #include "ngx_http_kt_module.h"
 
 
-/* every format's headers together: each is passed once to libkt */
-#define NGX_HTTP_KT_MAX_NAMES  18
+/* header lines that go to libkt on the stack; a request with more takes them from its pool */
+#define NGX_HTTP_KT_STACK_HEADERS  32
 
 
 typedef struct {
@@ -31,6 +31,8 @@ static ngx_str_t *ngx_http_kt_header_name(ngx_str_t *key,
     ngx_str_t *names);
 static ngx_str_t *ngx_http_kt_read_by(ngx_str_t *key, int *format,
     ngx_uint_t n);
+static size_t ngx_http_kt_read_lines(ngx_http_request_t *r, int *format,
+    ngx_uint_t n, kt_header *headers, size_t capacity);
 static ngx_int_t ngx_http_kt_write_format(ngx_http_request_t *r,
     ngx_http_kt_format_t *f, kt_header *out, size_t n);
 static ngx_int_t ngx_http_kt_copy_headers(ngx_http_request_t *r,
@@ -176,71 +178,40 @@ ngx_http_kt_set_propagation(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 /*
  * Takes the remote parent from the first listed format whose headers are
  * present. Malformed headers of that format leave no parent: the request
- * starts a new trace. Only the headers the formats read go to libkt, and
- * none at all when the request has none of them.
+ * starts a new trace. Every line of the headers the formats read goes to
+ * libkt, in the request's order, as HTTP reads a repeated field: tracestate
+ * lines are one list, several traceparent lines are refused. None go when
+ * the request has none of them.
  */
 
 ngx_int_t
 ngx_http_kt_extract(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx,
     ngx_http_kt_loc_conf_t *klcf)
 {
-    int               rc, used, *format;
-    size_t            n;
-    ngx_str_t        *name;
-    ngx_uint_t        i, j;
-    kt_header         headers[NGX_HTTP_KT_MAX_NAMES];
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    int         rc, used, *format;
+    size_t      n;
+    kt_header   stack[NGX_HTTP_KT_STACK_HEADERS], *headers;
 
     static ngx_http_kt_log_limit_t  limit;
 
     format = klcf->formats->elts;
-    n = 0;
+    headers = stack;
 
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                break;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].hash == 0) {
-            continue;
-        }
-
-        name = ngx_http_kt_read_by(&h[i].key, format, klcf->formats->nelts);
-        if (name == NULL) {
-            continue;
-        }
-
-        /* of a repeated name, the first counts */
-        for (j = 0; j < n; j++) {
-            if (headers[j].name.ptr == (char *) name->data) {
-                break;
-            }
-        }
-
-        if (j < n || n == NGX_HTTP_KT_MAX_NAMES) {
-            continue;
-        }
-
-        headers[n].name.ptr = (char *) name->data;
-        headers[n].name.len = name->len;
-        headers[n].value.ptr = (char *) h[i].value.data;
-        headers[n].value.len = h[i].value.len;
-        n++;
-    }
+    n = ngx_http_kt_read_lines(r, format, klcf->formats->nelts, headers,
+                               NGX_HTTP_KT_STACK_HEADERS);
 
     if (n == 0) {
         return NGX_DECLINED;
+    }
+
+    if (n > NGX_HTTP_KT_STACK_HEADERS) {
+        headers = ngx_palloc(r->pool, n * sizeof(kt_header));
+        if (headers == NULL) {
+            return NGX_ERROR;
+        }
+
+        n = ngx_http_kt_read_lines(r, format, klcf->formats->nelts, headers,
+                                   n);
     }
 
     rc = kt_context_extract_headers(ctx->context, format,
@@ -264,6 +235,61 @@ ngx_http_kt_extract(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx,
     ctx->extracted = 1;
 
     return NGX_OK;
+}
+
+
+/*
+ * The request's header lines that the formats read, at most capacity of
+ * them, in the request's order; returns how many there are in all.
+ */
+
+static size_t
+ngx_http_kt_read_lines(ngx_http_request_t *r, int *format, ngx_uint_t n,
+    kt_header *headers, size_t capacity)
+{
+    size_t            count;
+    ngx_str_t        *name;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    count = 0;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                break;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].hash == 0) {
+            continue;
+        }
+
+        name = ngx_http_kt_read_by(&h[i].key, format, n);
+        if (name == NULL) {
+            continue;
+        }
+
+        if (count < capacity) {
+            headers[count].name.ptr = (char *) name->data;
+            headers[count].name.len = name->len;
+            headers[count].value.ptr = (char *) h[i].value.data;
+            headers[count].value.len = h[i].value.len;
+        }
+
+        count++;
+    }
+
+    return count;
 }
 
 

@@ -51,15 +51,18 @@ public sealed class TraceContext
     public bool? RemoteSampled { get; private set; }
 
     /// <summary>
-    /// The tracestate that came with <see cref="RemoteParent"/>. Whatever format decided, it is kept
-    /// only when the request's <c>traceparent</c> names the same trace: its entries belong to that trace.
+    /// The tracestate that came with <see cref="RemoteParent"/>, as <see cref="TracestateReader"/>
+    /// reads it: every line combined, members trimmed, a repeated key kept once, cut to 512 bytes.
+    /// Whatever format decided, it is kept only when the request's <c>traceparent</c> names the same
+    /// trace: its entries belong to that trace. It is carried on whether the parent sampled or not.
     /// </summary>
     public ReadOnlySpan<byte> TraceState => _traceState.AsSpan(0, _traceStateLength);
 
     /// <summary>
     /// Takes the parent from W3C headers. An invalid <c>traceparent</c> is ignored (a new trace
-    /// starts) and its status returned; an invalid <c>tracestate</c> is dropped, one longer than
-    /// 512 bytes is cut at a member boundary.
+    /// starts) and its status returned; an invalid <c>tracestate</c> is dropped, a valid one is kept
+    /// as <see cref="TraceState"/> says (a host that combined several lines into one value with
+    /// commas may pass that value).
     /// </summary>
     public PropagationStatus Extract(ReadOnlySpan<byte> traceparent, ReadOnlySpan<byte> tracestate = default)
     {
@@ -136,7 +139,7 @@ public sealed class TraceContext
             if (status != PropagationStatus.Ok)
             {
                 InputProblems.ContextRefused(format, status, header,
-                    header is null ? default : HeaderText.Value<TChar, THeaders>(headers, header));
+                    header is null ? default : FirstLine<TChar, THeaders>(headers, header));
                 return new ExtractionResult(format, status, header);
             }
             RemoteParent = new SpanContext(remote.TraceId, remote.SpanId,
@@ -155,47 +158,57 @@ public sealed class TraceContext
         where TChar : unmanaged, IBinaryInteger<TChar>
         where THeaders : IRequestHeaders<TChar>, allows ref struct
     {
-        if (!traceparentChecked)
-        {
-            var traceparent = HeaderText.Value<TChar, THeaders>(headers, HeaderNames.Traceparent);
-            if (traceparent.IsEmpty || W3CPropagator.Parse(traceparent, out var sameTrace) != PropagationStatus.Ok || sameTrace.TraceId != traceId)
-                return;
-        }
-        var tracestate = HeaderText.Value<TChar, THeaders>(headers, HeaderNames.Tracestate);
-        if (tracestate.IsEmpty)
+        if (!traceparentChecked
+            && (W3CPropagator.Read<TChar, THeaders>(headers, out var sameTrace) != PropagationStatus.Ok || sameTrace.TraceId != traceId))
             return;
-        if (typeof(TChar) == typeof(byte))
-            KeepTraceState(MemoryMarshal.Cast<TChar, byte>(tracestate));
-        else
-            KeepTraceState(MemoryMarshal.Cast<TChar, char>(tracestate));
+        int position = 0;
+        if (!headers.TryGetNextValue(HeaderNames.Tracestate, ref position, out var line))
+            return;
+        var reader = new TracestateReader(stackalloc byte[TracestateReader.ScratchLength]);
+        do
+        {
+            if (typeof(TChar) == typeof(byte))
+                reader.Add(MemoryMarshal.Cast<TChar, byte>(line));
+            else
+                reader.Add(MemoryMarshal.Cast<TChar, char>(line));
+        }
+        while (reader.Status is PropagationStatus.Ok or PropagationStatus.Empty
+               && headers.TryGetNextValue(HeaderNames.Tracestate, ref position, out line));
+        Keep(ref reader, line);
     }
 
     private void KeepTraceState(ReadOnlySpan<byte> tracestate)
     {
-        var status = Tracestate.Validate(tracestate);
-        if (status != PropagationStatus.Ok)
-        {
-            if (status != PropagationStatus.Empty)
-                InputProblems.TracestateDropped(status, tracestate);
-            return;
-        }
-        _traceStateLength = Tracestate.TruncatedLength(tracestate);
-        tracestate[.._traceStateLength].CopyTo(_traceState);
+        var reader = new TracestateReader(stackalloc byte[TracestateReader.ScratchLength]);
+        reader.Add(tracestate);
+        Keep(ref reader, tracestate);
     }
 
     private void KeepTraceState(ReadOnlySpan<char> tracestate)
     {
-        var status = Tracestate.Validate(tracestate);
-        if (status != PropagationStatus.Ok)
-        {
-            if (status != PropagationStatus.Empty)
-                InputProblems.TracestateDropped(status, tracestate);
-            return;
-        }
-        // Validate has checked that every character is ASCII.
-        _traceStateLength = Tracestate.TruncatedLength(tracestate);
-        for (int i = 0; i < _traceStateLength; i++)
-            _traceState[i] = (byte)tracestate[i];
+        var reader = new TracestateReader(stackalloc byte[TracestateReader.ScratchLength]);
+        reader.Add(tracestate);
+        Keep(ref reader, tracestate);
+    }
+
+    // An invalid list is dropped whole, and counted with the line that broke it; a valid one is
+    // kept as the reader writes it.
+    private void Keep<TChar>(ref TracestateReader reader, ReadOnlySpan<TChar> lastLine)
+        where TChar : unmanaged, IBinaryInteger<TChar>
+    {
+        var status = reader.WriteTo(_traceState, out int written);
+        _traceStateLength = status == PropagationStatus.Ok ? written : 0;
+        if (status is not (PropagationStatus.Ok or PropagationStatus.Empty))
+            InputProblems.TracestateDropped(status, lastLine);
+    }
+
+    // The refused header's first line, quoted in the report.
+    private static ReadOnlySpan<TChar> FirstLine<TChar, THeaders>(in THeaders headers, string name)
+        where TChar : unmanaged, IBinaryInteger<TChar>
+        where THeaders : IRequestHeaders<TChar>, allows ref struct
+    {
+        int position = 0;
+        return headers.TryGetNextValue(name, ref position, out var value) ? value : default;
     }
 
     private PropagationStatus Accept(PropagationStatus status, SpanContext parent)

@@ -36,6 +36,12 @@ internal sealed class ExportLoop
     private long _failed;
     private long _allocated;
 
+    // Once a shutdown ran out of time it counts what is still waiting as lost, and nothing is
+    // exported or counted after that: each span is counted once, exported, failed or abandoned.
+    private readonly Lock _countLock = new();
+    private volatile bool _abandoned;
+    private long _abandonedSpans;
+
     public ExportLoop(TraceEngine engine, EngineOptions options)
     {
         _engine = engine;
@@ -67,6 +73,25 @@ internal sealed class ExportLoop
     }
 
     public long ExportedSpans => Volatile.Read(ref _exported);
+
+    /// <summary>Spans a shutdown that ran out of time gave up on.</summary>
+    public long AbandonedSpans => Volatile.Read(ref _abandonedSpans);
+
+    /// <summary>
+    /// Gives up on every span not yet exported or failed, <paramref name="queued"/> being how many
+    /// the threads ever queued: they are counted as abandoned, and the exporter thread, stuck in an
+    /// export that outlived the shutdown's time limit, exports and counts nothing more.
+    /// </summary>
+    public void Abandon(long queued)
+    {
+        lock (_countLock)
+        {
+            if (_abandoned)
+                return;
+            _abandoned = true;
+            Volatile.Write(ref _abandonedSpans, Math.Max(0, queued - _exported - _failed));
+        }
+    }
 
     public long FailedSpans => Volatile.Read(ref _failed);
 
@@ -221,10 +246,11 @@ internal sealed class ExportLoop
 
     private void ExportRecords(int count, int rings)
     {
-        bool ok;
+        bool ok = false;
         try
         {
-            ok = _encoded!.Export(new SpanRecordBatch(_engine, _records.AsSpan(0, count)));
+            if (!_abandoned)
+                ok = _encoded!.Export(new SpanRecordBatch(_engine, _records.AsSpan(0, count)));
         }
         catch (Exception)
         {
@@ -243,10 +269,11 @@ internal sealed class ExportLoop
     private void ExportBatch(int count)
     {
         var slots = _batch.AsSpan(0, count);
-        bool ok;
+        bool ok = false;
         try
         {
-            ok = _exporter is null || _exporter.Export(new SpanBatch(_engine, slots));
+            if (!_abandoned)
+                ok = _exporter is null || _exporter.Export(new SpanBatch(_engine, slots));
         }
         catch (Exception)
         {
@@ -258,10 +285,15 @@ internal sealed class ExportLoop
 
     private void CountExported(bool ok, int count)
     {
-        if (ok)
-            Volatile.Write(ref _exported, _exported + count);
-        else
-            Volatile.Write(ref _failed, _failed + count);
+        lock (_countLock)
+        {
+            if (_abandoned)
+                return;
+            if (ok)
+                Volatile.Write(ref _exported, _exported + count);
+            else
+                Volatile.Write(ref _failed, _failed + count);
+        }
     }
 
     private void ForgetDeadThreads()

@@ -6,7 +6,8 @@ namespace Kt;
 /// <c>datadog</c>: <c>x-datadog-trace-id</c> and <c>x-datadog-parent-id</c> as unsigned 64-bit
 /// decimals, <c>x-datadog-sampling-priority</c> (above 0: sampled), and the trace id's high 64
 /// bits as <c>_dd.p.tid=</c> 16 hex digits in <c>x-datadog-tags</c>. Present when any of the first
-/// three is; a priority alone carries only the decision.
+/// three is; a priority alone carries only the decision. A trace id whose low 64 bits are zero
+/// has no Datadog form: nothing is injected for it.
 /// </summary>
 /// <remarks>
 /// A malformed <c>_dd.p.tid</c> is ignored rather than refused, as Datadog's tracers do: the tag
@@ -66,6 +67,10 @@ internal static class DatadogPropagator
     public static void Inject(in OutgoingSpan span, ref HeaderWriter writer)
     {
         var traceId = span.Context.TraceId;
+        // x-datadog-trace-id is the low 64 bits and 0 is no trace: a trace whose low half is zero
+        // cannot be carried, and any header sent for it would be refused or start another trace.
+        if (traceId.Low == 0)
+            return;
         writer.Begin(HeaderNames.DatadogTraceId);
         writer.AppendDecimal(traceId.Low);
         writer.End();

@@ -8,11 +8,43 @@ namespace Kt;
 /// </summary>
 internal static class HeaderText
 {
-    /// <summary>The named header's value without surrounding spaces and tabs; empty when absent or blank, which every format treats alike.</summary>
+    /// <summary>
+    /// The value of the named header's first line that is not blank, without surrounding spaces and
+    /// tabs; empty when there is none (every format treats absent and blank alike). Later lines of
+    /// the name are not read: the formats other than W3C carry one value per header.
+    /// </summary>
     public static ReadOnlySpan<TChar> Value<TChar, THeaders>(in THeaders headers, string name)
         where TChar : unmanaged, IBinaryInteger<TChar>
-        where THeaders : IRequestHeaders<TChar>, allows ref struct =>
-        headers.TryGetValue(name, out var value) ? Trim(value) : default;
+        where THeaders : IRequestHeaders<TChar>, allows ref struct
+    {
+        int position = 0;
+        return NextValue<TChar, THeaders>(headers, name, ref position);
+    }
+
+    /// <summary>As <see cref="Value{TChar, THeaders}"/>, and whether another line of the name that is not blank follows it.</summary>
+    public static ReadOnlySpan<TChar> OnlyValue<TChar, THeaders>(in THeaders headers, string name, out bool repeated)
+        where TChar : unmanaged, IBinaryInteger<TChar>
+        where THeaders : IRequestHeaders<TChar>, allows ref struct
+    {
+        int position = 0;
+        var value = NextValue<TChar, THeaders>(headers, name, ref position);
+        repeated = !value.IsEmpty && !NextValue<TChar, THeaders>(headers, name, ref position).IsEmpty;
+        return value;
+    }
+
+    /// <summary>The next line of the name that is not blank, trimmed, from <paramref name="position"/> on; empty when none is left.</summary>
+    public static ReadOnlySpan<TChar> NextValue<TChar, THeaders>(in THeaders headers, string name, scoped ref int position)
+        where TChar : unmanaged, IBinaryInteger<TChar>
+        where THeaders : IRequestHeaders<TChar>, allows ref struct
+    {
+        while (headers.TryGetNextValue(name, ref position, out var value))
+        {
+            value = Trim(value);
+            if (!value.IsEmpty)
+                return value;
+        }
+        return default;
+    }
 
     public static ReadOnlySpan<TChar> Trim<TChar>(ReadOnlySpan<TChar> value)
         where TChar : unmanaged, IBinaryInteger<TChar>

@@ -42,16 +42,19 @@ public enum PropagationStatus
     /// <summary>A span id is all zeros, which every format forbids.</summary>
     ZeroSpanId,
 
-    /// <summary>The tracestate has more than 32 non-empty members.</summary>
+    /// <summary>The tracestate has more than 32 non-empty members, counted over all its lines.</summary>
     TooManyMembers,
 
-    /// <summary>A tracestate key breaks the simple-key or multi-tenant-key grammar.</summary>
+    /// <summary>A tracestate key breaks Level 2's grammar: a lower-case letter or a digit, then up to 255 of <c>a-z 0-9 _ - * / @</c>.</summary>
     BadKey,
 
     /// <summary>A tracestate value is empty, too long, or holds a character outside the allowed set.</summary>
     BadValue,
 
-    /// <summary>A tracestate key appears more than once.</summary>
+    /// <summary>
+    /// A tracestate key appears more than once. Not returned since Trace Context Level 2: a repeated
+    /// key no longer makes the list invalid, and <see cref="TracestateReader"/> keeps the first.
+    /// </summary>
     DuplicateKey,
 
     /// <summary>The destination cannot hold the formatted header; nothing was written.</summary>
@@ -68,4 +71,10 @@ public enum PropagationStatus
 
     /// <summary>The format is not a <see cref="PropagationFormat"/> kt knows.</summary>
     UnknownFormat,
+
+    /// <summary>
+    /// The header came on more than one line where its format allows one: several <c>traceparent</c>
+    /// lines (that are not blank) name no parent that can be trusted, so a new trace starts.
+    /// </summary>
+    RepeatedHeader,
 }

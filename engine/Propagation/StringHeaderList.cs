@@ -2,7 +2,7 @@ namespace Kt;
 
 /// <summary>
 /// Request headers held as name/value string pairs, for <see cref="TraceContext.Extract{THeaders}(ReadOnlySpan{PropagationFormat}, in THeaders)"/>.
-/// Names match without regard to ASCII case; the first of a repeated name counts.
+/// Names match without regard to ASCII case; a repeated name gives each of its lines in order.
 /// </summary>
 public readonly ref struct StringHeaderList : IRequestHeaders<char>
 {
@@ -12,16 +12,19 @@ public readonly ref struct StringHeaderList : IRequestHeaders<char>
     public StringHeaderList(ReadOnlySpan<KeyValuePair<string, string>> headers) => _headers = headers;
 
     /// <inheritdoc/>
-    public bool TryGetValue(string name, out ReadOnlySpan<char> value)
+    public bool TryGetNextValue(string name, scoped ref int position, out ReadOnlySpan<char> value)
     {
-        foreach (var header in _headers)
+        for (int i = Math.Max(position, 0); i < _headers.Length; i++)
         {
+            var header = _headers[i];
             if (header.Key is not null && HeaderNames.Matches(header.Key.AsSpan(), name))
             {
                 value = header.Value;
+                position = i + 1;
                 return true;
             }
         }
+        position = _headers.Length;
         value = default;
         return false;
     }

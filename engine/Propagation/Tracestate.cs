@@ -3,130 +3,107 @@ using System.Numerics;
 namespace Kt;
 
 /// <summary>
-/// The W3C <c>tracestate</c> header (Trace Context Level 2, §3.3): checked in place,
-/// without allocating, so a service can forward it untouched or drop it whole.
+/// The W3C <c>tracestate</c> header (Trace Context Level 2, §3.3): its grammar and limits,
+/// checked in place without allocating. <see cref="TracestateReader"/> turns one or more header
+/// lines into the list kt forwards.
 /// </summary>
 /// <remarks>
-/// <see cref="Validate(ReadOnlySpan{byte})"/> does not refuse a header longer than
-/// <see cref="MaxLength"/>: the spec lets a vendor shorten such a header instead of
-/// discarding it, so the caller cuts it with <see cref="TruncatedLength(ReadOnlySpan{byte})"/>
-/// and validates the kept prefix.
+/// Level 2's key is one grammar: a lower-case letter or a digit, then up to 255 of
+/// <c>a-z 0-9 _ - * / @</c>. Level 1's split into a simple key and a <c>tenant@system</c> key with
+/// their own lengths is gone, so <c>foo@</c>, <c>foo@@bar</c> and a 256-character key with an
+/// <c>@</c> anywhere after its first character are valid keys.
 /// </remarks>
 public static class Tracestate
 {
-    /// <summary>Most non-empty list members a valid header may hold.</summary>
+    /// <summary>Most non-empty list members a valid list may hold, however many lines it came on.</summary>
     public const int MaxMembers = 32;
 
-    /// <summary>Length a vendor must be able to propagate; longer headers may be truncated.</summary>
+    /// <summary>Length kt propagates; a longer list is cut by whole members (see <see cref="TracestateReader"/>).</summary>
     public const int MaxLength = 512;
 
-    private const int MaxSimpleKey = 256;
-    private const int MaxTenantId = 241;
-    private const int MaxSystemId = 14;
-    private const int MaxValue = 256;
+    /// <summary>Members longer than this are the first to go when a list is cut to <see cref="MaxLength"/>.</summary>
+    public const int LongMember = 128;
+
+    internal const int MaxKey = 256;
+    internal const int MaxValue = 256;
 
     /// <summary>
-    /// Checks a UTF-8 header value. Empty members and whitespace around members are
-    /// allowed; a duplicated key makes the whole header invalid, as Level 2 requires.
-    /// A header with no member at all is <see cref="PropagationStatus.Empty"/>.
+    /// Checks one UTF-8 header value. Empty members and whitespace around members are allowed, and
+    /// so is a repeated key (a receiver may keep the first). A value with no member at all is
+    /// <see cref="PropagationStatus.Empty"/>; a malformed member or more than
+    /// <see cref="MaxMembers"/> members make the whole value invalid. Longer than
+    /// <see cref="MaxLength"/> is not refused: the list is cut when it is kept.
     /// </summary>
     public static PropagationStatus Validate(ReadOnlySpan<byte> header) => ValidateCore(header);
 
     /// <summary>Checks a header value held as UTF-16; any non-ASCII character is invalid.</summary>
     public static PropagationStatus Validate(ReadOnlySpan<char> header) => ValidateCore(header);
 
-    /// <summary>
-    /// Length of the longest prefix that is at most <see cref="MaxLength"/> bytes and made
-    /// of whole members, without the trailing commas and whitespace at the cut; the full
-    /// length when the header already fits, and 0 when not even the first member fits.
-    /// </summary>
-    /// <remarks>
-    /// Members are dropped from the end because the spec puts the most recently updated
-    /// vendor first, so the oldest entries are the ones lost.
-    /// </remarks>
-    public static int TruncatedLength(ReadOnlySpan<byte> header) => TruncatedLengthCore(header);
-
-    /// <summary>As <see cref="TruncatedLength(ReadOnlySpan{byte})"/>, for a header held as UTF-16.</summary>
-    public static int TruncatedLength(ReadOnlySpan<char> header) => TruncatedLengthCore(header);
-
     private static PropagationStatus ValidateCore<T>(ReadOnlySpan<T> header)
         where T : unmanaged, IBinaryInteger<T>
     {
-        T comma = T.CreateTruncating((int)',');
-        T equals = T.CreateTruncating((int)'=');
-
-        // Keys are remembered by position so duplicates are found without a set.
-        Span<int> keyStarts = stackalloc int[MaxMembers];
-        Span<int> keyLengths = stackalloc int[MaxMembers];
         int members = 0;
-
-        int position = 0;
-        while (true)
+        var rest = header;
+        while (NextMember(ref rest, out var member))
         {
-            var rest = header[position..];
-            int end = rest.IndexOf(comma);
-            var member = end < 0 ? rest : rest[..end];
-            int leading = CountLeadingOws(member);
-            member = TrimOws(member);
-
-            if (!member.IsEmpty)
-            {
-                if (members == MaxMembers)
-                    return PropagationStatus.TooManyMembers;
-                int split = member.IndexOf(equals);
-                if (split < 0)
-                    return PropagationStatus.BadFormat;
-                var key = member[..split];
-                if (!IsKey(key))
-                    return PropagationStatus.BadKey;
-                if (!IsValue(member[(split + 1)..]))
-                    return PropagationStatus.BadValue;
-                for (int i = 0; i < members; i++)
-                {
-                    if (key.SequenceEqual(header.Slice(keyStarts[i], keyLengths[i])))
-                        return PropagationStatus.DuplicateKey;
-                }
-                keyStarts[members] = position + leading;
-                keyLengths[members] = key.Length;
-                members++;
-            }
-
-            if (end < 0)
-                break;
-            position += end + 1;
+            if (++members > MaxMembers)
+                return PropagationStatus.TooManyMembers;
+            var status = CheckMember(member, out _);
+            if (status != PropagationStatus.Ok)
+                return status;
         }
         return members == 0 ? PropagationStatus.Empty : PropagationStatus.Ok;
     }
 
-    private static int TruncatedLengthCore<T>(ReadOnlySpan<T> header)
+    /// <summary>
+    /// The next non-empty member of <paramref name="rest"/>, without the whitespace around it;
+    /// <paramref name="rest"/> moves past it. False when only separators and whitespace are left.
+    /// </summary>
+    internal static bool NextMember<T>(ref ReadOnlySpan<T> rest, out ReadOnlySpan<T> member)
         where T : unmanaged, IBinaryInteger<T>
     {
-        if (header.Length <= MaxLength)
-            return header.Length;
-        int kept = TrimEndSeparators(header).Length;
-        if (kept <= MaxLength)
-            return kept;
-        // A comma can never sit inside a key or a value, so every comma is a member
-        // boundary; one exactly at MaxLength still closes a member that fits.
-        int cut = header[..(MaxLength + 1)].LastIndexOf(T.CreateTruncating((int)','));
-        return cut < 0 ? 0 : TrimEndSeparators(header[..cut]).Length;
+        T comma = T.CreateTruncating((int)',');
+        while (!rest.IsEmpty)
+        {
+            int end = rest.IndexOf(comma);
+            member = TrimOws(end < 0 ? rest : rest[..end]);
+            rest = end < 0 ? default : rest[(end + 1)..];
+            if (!member.IsEmpty)
+                return true;
+        }
+        member = default;
+        return false;
+    }
+
+    /// <summary>Checks a trimmed, non-empty member; <paramref name="keyLength"/> is where its <c>=</c> is.</summary>
+    internal static PropagationStatus CheckMember<T>(ReadOnlySpan<T> member, out int keyLength)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        keyLength = member.IndexOf(T.CreateTruncating((int)'='));
+        if (keyLength < 0)
+            return PropagationStatus.BadFormat;
+        if (!IsKey(member[..keyLength]))
+            return PropagationStatus.BadKey;
+        if (!IsValue(member[(keyLength + 1)..]))
+            return PropagationStatus.BadValue;
+        return PropagationStatus.Ok;
     }
 
     private static bool IsKey<T>(ReadOnlySpan<T> key)
         where T : unmanaged, IBinaryInteger<T>
     {
-        int at = key.IndexOf(T.CreateTruncating((int)'@'));
-        if (at < 0)
-            return key.Length is > 0 and <= MaxSimpleKey && IsLower(Code(key[0])) && AreKeyChars(key[1..]);
-
-        var tenant = key[..at];
-        var system = key[(at + 1)..];
-        return tenant.Length is > 0 and <= MaxTenantId
-            && (IsLower(Code(tenant[0])) || IsDigit(Code(tenant[0])))
-            && AreKeyChars(tenant[1..])
-            && system.Length is > 0 and <= MaxSystemId
-            && IsLower(Code(system[0]))
-            && AreKeyChars(system[1..]);
+        if (key.Length is 0 or > MaxKey)
+            return false;
+        uint first = Code(key[0]);
+        if (!IsLower(first) && !IsDigit(first))
+            return false;
+        foreach (var element in key[1..])
+        {
+            uint c = Code(element);
+            if (!IsLower(c) && !IsDigit(c) && c is not ('_' or '-' or '*' or '/' or '@'))
+                return false;
+        }
+        return true;
     }
 
     // The member was trimmed, so the last character is never a space: the grammar's
@@ -145,43 +122,15 @@ public static class Tracestate
         return true;
     }
 
-    private static bool AreKeyChars<T>(ReadOnlySpan<T> chars)
-        where T : unmanaged, IBinaryInteger<T>
-    {
-        foreach (var element in chars)
-        {
-            uint c = Code(element);
-            if (!IsLower(c) && !IsDigit(c) && c is not ('_' or '-' or '*' or '/'))
-                return false;
-        }
-        return true;
-    }
-
-    private static ReadOnlySpan<T> TrimEndSeparators<T>(ReadOnlySpan<T> value)
-        where T : unmanaged, IBinaryInteger<T>
-    {
-        int end = value.Length;
-        while (end > 0 && Code(value[end - 1]) is ' ' or '\t' or ',')
-            end--;
-        return value[..end];
-    }
-
     private static ReadOnlySpan<T> TrimOws<T>(ReadOnlySpan<T> value)
         where T : unmanaged, IBinaryInteger<T>
     {
-        int end = value.Length;
-        while (end > 0 && IsOws(Code(value[end - 1])))
-            end--;
-        return value[CountLeadingOws(value[..end])..end];
-    }
-
-    private static int CountLeadingOws<T>(ReadOnlySpan<T> value)
-        where T : unmanaged, IBinaryInteger<T>
-    {
-        int start = 0;
-        while (start < value.Length && IsOws(Code(value[start])))
+        int start = 0, end = value.Length;
+        while (start < end && IsOws(Code(value[start])))
             start++;
-        return start;
+        while (end > start && IsOws(Code(value[end - 1])))
+            end--;
+        return value[start..end];
     }
 
     // Widening to uint keeps a non-ASCII char out of every ASCII range; truncating to a

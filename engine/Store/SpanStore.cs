@@ -163,6 +163,8 @@ internal sealed class SpanStore
         ref int dropped, scoped in TextInput key, scoped in TValue value)
         where TValue : IAttributeValue, allows ref struct
     {
+        if (key.IsEmpty)
+            return KtStatus.InvalidArgument;
         int mark = s.ArenaUsed;
         var status = AppendText(slot, ref s, key, int.MaxValue, out var keyRef);
         if (status != KtStatus.Ok)

@@ -15,6 +15,9 @@ internal sealed class ThreadCounters
     public long DroppedAfterShutdown;
     public long EncodeFailed;
 
+    /// <summary>Finished spans handed to the exporter's queue (a ring of slots or of records).</summary>
+    public long Queued;
+
     public void Add(ThreadCounters other)
     {
         Started += Volatile.Read(ref other.Started);
@@ -25,5 +28,6 @@ internal sealed class ThreadCounters
         DroppedQueueFull += Volatile.Read(ref other.DroppedQueueFull);
         DroppedAfterShutdown += Volatile.Read(ref other.DroppedAfterShutdown);
         EncodeFailed += Volatile.Read(ref other.EncodeFailed);
+        Queued += Volatile.Read(ref other.Queued);
     }
 }

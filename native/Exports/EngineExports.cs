@@ -47,8 +47,8 @@ internal static unsafe class EngineExports
                 return Fail.NotInitialized("kt_flush");
             if (timeoutMs < 0)
                 return LastError.Set(Status.InvalidArgument, $"timeout_ms: {timeoutMs} is negative");
-            return runtime.Engine.ForceFlush(Timeout(timeoutMs)) ? Status.Ok
-                : LastError.Set(Status.Timeout, $"kt_flush: not done after {timeoutMs} ms");
+            var timeout = Timeout(timeoutMs);
+            return runtime.Reported("kt_flush", runtime.Engine.Flush(timeout), timeout);
         }
         catch (Exception e)
         {
@@ -65,7 +65,7 @@ internal static unsafe class EngineExports
     {
         try
         {
-            var runtime = NativeRuntime.Current;
+            var runtime = NativeRuntime.CurrentOrStopped;
             if (runtime is null)
                 return Fail.NotInitialized("kt_counters");
             if (output == null)
@@ -97,7 +97,7 @@ internal static unsafe class EngineExports
     {
         try
         {
-            var runtime = NativeRuntime.Current;
+            var runtime = NativeRuntime.CurrentOrStopped;
             if (runtime is null)
                 return Fail.NotInitialized("kt_exporter_counters");
             if (output == null)
@@ -125,7 +125,7 @@ internal static unsafe class EngineExports
     {
         try
         {
-            var runtime = NativeRuntime.Current;
+            var runtime = NativeRuntime.CurrentOrStopped;
             if (runtime is null)
                 return Fail.NotInitialized("kt_exporter_last_error");
             if (written == null)

@@ -148,9 +148,12 @@ internal static unsafe class PropagationExports
             PropagationStatus.BadFlags => "malformed flags",
             PropagationStatus.BadLength => "wrong length",
             PropagationStatus.BadVersion => "unsupported version",
+            PropagationStatus.RepeatedHeader => "sent on more than one line",
             _ => "malformed",
         };
-        if (result.Header is not null && headers.TryGetValue(result.Header, out var value) && !Utf8Text.IsValid(value))
+        int position = 0;
+        if (result.Header is not null && result.Status != PropagationStatus.RepeatedHeader
+            && headers.TryGetNextValue(result.Header, ref position, out var value) && !Utf8Text.IsValid(value))
             why = "not valid UTF-8";
         return LastError.Set(Status.InvalidArgument, $"{header}: {why} ({format} format, {result.Status}); no parent, a new trace starts");
     }

@@ -69,7 +69,10 @@ internal static unsafe class SpanExports
                 return Fail.NotInitialized("kt_span_finish");
             if (endTimeNs < 0)
                 return LastError.Set(Status.InvalidArgument, $"end_time_ns: {endTimeNs} is negative");
-            return Arguments.From(SpanHandle.FromToken(runtime.Engine, (long)span).Finish(endTimeNs), "span");
+            var status = SpanHandle.FromToken(runtime.Engine, (long)span).Finish(endTimeNs);
+            if (status == KtStatus.InvalidArgument)
+                return LastError.Set(Status.InvalidArgument, $"end_time_ns: {endTimeNs} is before the span's start; the span is still open");
+            return Arguments.From(status, "span");
         }
         catch (Exception e)
         {
@@ -147,7 +150,7 @@ internal static unsafe class SpanExports
             var runtime = NativeRuntime.Current;
             if (runtime is null)
                 return Fail.NotInitialized("kt_span_set_string");
-            int status = Arguments.SpanText(key, keyLen, "key", out var k);
+            int status = Arguments.Key(key, keyLen, "key", out var k);
             if (status != Status.Ok)
                 return status;
             status = Arguments.SpanText(value, valueLen, "value", out var v);
@@ -177,7 +180,7 @@ internal static unsafe class SpanExports
             var runtime = NativeRuntime.Current;
             if (runtime is null)
                 return Fail.NotInitialized(function);
-            int status = Arguments.SpanText(key, keyLen, "key", out var k);
+            int status = Arguments.Key(key, keyLen, "key", out var k);
             if (status != Status.Ok)
                 return status;
             return span == 0 ? Status.Ok : Arguments.From(runtime.Engine.SetAttribute((long)span, k, value), "span");

@@ -69,6 +69,15 @@ internal static unsafe class Arguments
         return Status.Ok;
     }
 
+    /// <summary>An attribute's key: span text as <see cref="SpanText"/> checks it, and not empty.</summary>
+    public static int Key(byte* ptr, nuint len, ArgName name, out TextInput text)
+    {
+        int status = SpanText(ptr, len, name, out text);
+        if (status == Status.Ok && text.IsEmpty)
+            return LastError.Set(Status.InvalidArgument, $"{name}: empty; an attribute needs a key");
+        return status;
+    }
+
     /// <summary>A status naming <paramref name="name"/> when a required pointer is NULL.</summary>
     public static int NotNull(void* ptr, ArgName name) =>
         ptr == null ? LastError.Set(Status.InvalidArgument, $"{name}: NULL pointer") : Status.Ok;

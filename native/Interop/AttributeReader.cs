@@ -30,7 +30,7 @@ internal static unsafe class AttributeReader
     /// <summary>Checks one attribute's key, type and value.</summary>
     public static int Validate(KtAttribute* attribute, ArgName name)
     {
-        int status = Arguments.SpanText(attribute->Key.Ptr, attribute->Key.Len, name.Field("key"), out _);
+        int status = Arguments.Key(attribute->Key.Ptr, attribute->Key.Len, name.Field("key"), out _);
         if (status != Status.Ok)
             return status;
         ref var value = ref attribute->Value;

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Kt.Native.Interop;
 
@@ -28,8 +27,8 @@ internal static unsafe class LastError
     /// <summary>Records a message and returns <paramref name="status"/>, so failures read as one line.</summary>
     public static int Set(int status, string message)
     {
-        var buffer = new Span<byte>(Pointer, Capacity - 1);
-        int written = Encoding.UTF8.GetBytes(message.AsSpan(0, Math.Min(message.Length, (Capacity - 1) / 4)), buffer);
+        // As much as fits, cut between characters, never inside one.
+        System.Text.Unicode.Utf8.FromUtf16(message, new Span<byte>(Pointer, Capacity - 1), out _, out int written);
         Pointer[written] = 0;
         return status;
     }

@@ -27,16 +27,18 @@ internal readonly unsafe struct NativeHeaders(KtHeader* headers, int count) : IR
         return Status.Ok;
     }
 
-    public bool TryGetValue(string name, out ReadOnlySpan<byte> value)
+    public bool TryGetNextValue(string name, scoped ref int position, out ReadOnlySpan<byte> value)
     {
-        for (int i = 0; i < count; i++)
+        for (int i = Math.Max(position, 0); i < count; i++)
         {
             if (HeaderNames.Matches(new ReadOnlySpan<byte>(headers[i].Name.Ptr, (int)headers[i].Name.Len), name))
             {
                 value = new ReadOnlySpan<byte>(headers[i].Value.Ptr, (int)headers[i].Value.Len);
+                position = i + 1;
                 return true;
             }
         }
+        position = count;
         value = default;
         return false;
     }

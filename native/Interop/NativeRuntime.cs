@@ -8,6 +8,7 @@ internal sealed class NativeRuntime
 {
     private static readonly object s_lock = new();
     private static volatile NativeRuntime? s_current;
+    private static volatile NativeRuntime? s_stopped;
     private static byte s_epoch = (byte)Environment.TickCount;
 
     private NativeRuntime(TraceEngine engine, Tracer global, byte epoch)
@@ -19,6 +20,9 @@ internal sealed class NativeRuntime
     }
 
     public static NativeRuntime? Current => s_current;
+
+    /// <summary>The running engine's runtime, else the last one shut down: its counters stay readable until the next kt_init.</summary>
+    public static NativeRuntime? CurrentOrStopped => s_current ?? s_stopped;
 
     public TraceEngine Engine { get; }
 
@@ -35,6 +39,7 @@ internal sealed class NativeRuntime
             if (s_current is not null)
                 return LastError.Set(Status.AlreadyInitialized, "kt_init: the engine is already initialised; call kt_shutdown first");
             var engine = new TraceEngine(options);
+            s_stopped = null;
             s_epoch++;
             s_current = new NativeRuntime(engine, engine.CreateTracer(Tracing.GlobalTracerName, global), s_epoch);
             return Status.Ok;
@@ -48,11 +53,34 @@ internal sealed class NativeRuntime
         {
             runtime = s_current;
             s_current = null;
+            if (runtime is not null)
+                s_stopped = runtime;
         }
         if (runtime is null)
             return LastError.Set(Status.NotInitialized, "kt_shutdown: the engine is not initialised");
-        return runtime.Engine.Shutdown(timeout) ? Status.Ok : LastError.Set(Status.Timeout, $"kt_shutdown: spans still exporting after {timeout.TotalMilliseconds} ms");
+        return runtime.Reported("kt_shutdown", runtime.Engine.Shutdown(timeout), timeout);
     }
+
+    /// <summary>A flush's or a shutdown's result as a status, with a message that says what was lost.</summary>
+    public int Reported(string function, FlushResult result, TimeSpan timeout)
+    {
+        string lost = result.LostSpans == 1 ? "1 span" : $"{result.LostSpans} spans";
+        return result.Status switch
+        {
+            KtStatus.Ok => Status.Ok,
+            KtStatus.SpansLost => LastError.Set(Status.SpansLost,
+                $"{function}: {lost} lost since the last report (dropped, failed to export or rejected: see kt_counters, kt_exporter_counters){LastExportError()}"),
+            KtStatus.Timeout when function == "kt_shutdown" => LastError.Set(Status.Timeout,
+                $"kt_shutdown: not done after {timeout.TotalMilliseconds} ms; {lost} lost (those still waiting for export are counted in dropped_after_shutdown){LastExportError()}"),
+            KtStatus.Timeout => LastError.Set(Status.Timeout,
+                $"{function}: not done after {timeout.TotalMilliseconds} ms" + (result.LostSpans > 0 ? $"; {lost} lost so far{LastExportError()}" : "")),
+            // Shut down by another thread while this call ran.
+            _ => Fail.NotInitialized(function),
+        };
+    }
+
+    private string LastExportError() =>
+        (Engine.Options.Exporter as Export.Otlp.ICountingExporter)?.Counters.LastError is { } error ? $"; last export error: {error}" : "";
 
     /// <summary>The tracer behind a handle; 0 is the global tracer.</summary>
     public int Tracer(ulong handle, out Tracer? tracer)

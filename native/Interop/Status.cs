@@ -1,6 +1,6 @@
 namespace Kt.Native.Interop;
 
-/// <summary>kt.h's status codes; the first seven are <see cref="KtStatus"/>'s values.</summary>
+/// <summary>kt.h's status codes, <see cref="KtStatus"/>'s values where it has them.</summary>
 internal static class Status
 {
     public const int Ok = 0;
@@ -13,6 +13,7 @@ internal static class Status
     public const int AlreadyInitialized = -7;
     public const int Timeout = -8;
     public const int Internal = -9;
+    public const int SpansLost = -10;
 
     /// <summary>The message of kt_errstr, NUL-terminated UTF-8 in the image's read-only data.</summary>
     public static ReadOnlySpan<byte> Message(int code) => code switch
@@ -27,6 +28,7 @@ internal static class Status
         AlreadyInitialized => "the engine is already initialised\0"u8,
         Timeout => "the time limit passed first\0"u8,
         Internal => "an internal error; kt_last_error() says which\0"u8,
+        SpansLost => "spans were lost: dropped, failed to export or rejected\0"u8,
         _ => "unknown status\0"u8,
     };
 }

@@ -41,7 +41,10 @@ extern "C" {
 /* The longest string accepted, in bytes. */
 #define KT_MAX_STRING (1 << 24)
 
-/* Status codes, as an X-macro: XX(NAME, value, message). Codes are only ever appended. */
+/* Status codes, as an X-macro: XX(NAME, value, message). Codes are only ever appended.
+** KT_E_SPANS_LOST is returned only by kt_flush and kt_shutdown, which returned KT_OK in its
+** place before it was added: a host that logs every status other than KT_OK now sees the
+** losses it used not to. */
 #define KT_STATUS_MAP(XX)                                                              \
     XX(OK, 0, "success")                                                               \
     XX(E_STALE, -1, "the span has finished or was released")                           \
@@ -52,7 +55,8 @@ extern "C" {
     XX(E_BUFFER_TOO_SMALL, -6, "the destination buffer is too small")                  \
     XX(E_ALREADY_INITIALIZED, -7, "the engine is already initialised")                 \
     XX(E_TIMEOUT, -8, "the time limit passed first")                                   \
-    XX(E_INTERNAL, -9, "an internal error; kt_last_error() says which")
+    XX(E_INTERNAL, -9, "an internal error; kt_last_error() says which")               \
+    XX(E_SPANS_LOST, -10, "spans were lost: dropped, failed to export or rejected")
 
 typedef enum kt_status {
 #define KT_STATUS_ENUM(name, value, message) KT_##name = value,
@@ -145,7 +149,8 @@ typedef struct kt_counters_t {
     uint64_t spans_released;
     uint64_t dropped_no_slot;
     uint64_t dropped_queue_full;
-    uint64_t dropped_after_shutdown;
+    uint64_t dropped_after_shutdown; /* finished after kt_shutdown began, or still waiting for
+                                        export when its time limit passed */
     uint64_t spans_exported;
     uint64_t export_failed_spans;
     uint64_t slots_in_use;
@@ -203,26 +208,40 @@ int kt_init(const kt_option *options, size_t count);
 
 /* Exports what has finished, stops the exporter thread and makes new spans no-ops. Waits
 ** at most timeout_ms. Handles stay safe to use (they report KT_E_NOT_INITIALIZED or do
-** nothing). Returns KT_OK, KT_E_NOT_INITIALIZED, KT_E_TIMEOUT, KT_E_INVALID_ARGUMENT
-** (negative timeout). After it, kt_init may be called again. */
+** nothing). Returns KT_OK; KT_E_SPANS_LOST when spans were lost since the last kt_flush or
+** kt_shutdown that reported (as kt_flush says); KT_E_TIMEOUT when the time limit passed first:
+** the spans still waiting, or on their way, are not exported and are counted in
+** dropped_after_shutdown. Either way kt_last_error() names how many spans were lost. Also
+** KT_E_NOT_INITIALIZED, KT_E_INVALID_ARGUMENT (negative timeout). The counters stay readable
+** (kt_counters, kt_exporter_counters, kt_exporter_last_error) until the next kt_init, which
+** may be called afterwards. */
 int kt_shutdown(int64_t timeout_ms);
 
-/* Exports every span finished before the call, waiting at most timeout_ms.
-** Returns KT_OK, KT_E_NOT_INITIALIZED, KT_E_TIMEOUT, KT_E_INVALID_ARGUMENT. */
+/* Exports every span finished before the call, waiting at most timeout_ms. Returns KT_OK when
+** the exporter was done in time and no span was lost since the last kt_flush or kt_shutdown
+** that reported (or since kt_init); KT_E_SPANS_LOST when some were: dropped for a full queue,
+** failed to export (a status that is not retried, such as HTTP 400, or retries that ran out of
+** OTEL_EXPORTER_OTLP_TIMEOUT) or rejected by the receiver; kt_last_error() says how many, with
+** the exporter's last error. Each loss is reported by one call. KT_E_TIMEOUT when the time limit
+** passed first (losses seen so far are named, and reported again by the next call).
+** Also KT_E_NOT_INITIALIZED, KT_E_INVALID_ARGUMENT. */
 int kt_flush(int64_t timeout_ms);
 
-/* Fills *out with the engine's counters. Returns KT_OK, KT_E_NOT_INITIALIZED,
-** KT_E_INVALID_ARGUMENT (out is NULL). */
+/* Fills *out with the engine's counters. After kt_shutdown, the final counters of the engine
+** that shut down, until the next kt_init. Returns KT_OK, KT_E_NOT_INITIALIZED (before the
+** first kt_init), KT_E_INVALID_ARGUMENT (out is NULL). */
 int kt_counters(kt_counters_t *out);
 
 /* Fills *out with the exporter's counters: what it sent, retried and lost (kt_counters has
-** the engine's side: spans finished, queued, dropped before export). Returns KT_OK, KT_E_NOT_INITIALIZED, KT_E_INVALID_ARGUMENT (out is NULL). */
+** the engine's side: spans finished, queued, dropped before export); after kt_shutdown, as
+** kt_counters. Returns KT_OK, KT_E_NOT_INITIALIZED, KT_E_INVALID_ARGUMENT (out is NULL). */
 int kt_exporter_counters(kt_exporter_counters_t *out);
 
 /* Writes the exporter's last failure, naming the endpoint and the status (e.g. "HTTP 503 ...
-** (retried until the 10000 ms limit)"), to buffer, not NUL-terminated; *written is 0 when the
-** exporter has not failed. OUT: *written. Returns KT_OK, KT_E_BUFFER_TOO_SMALL,
-** KT_E_NOT_INITIALIZED, KT_E_INVALID_ARGUMENT. */
+** (retried until the 10000 ms limit)"; a gRPC status's message percent-decoded), to buffer, not
+** NUL-terminated; *written is 0 when the exporter has not failed. After kt_shutdown, as
+** kt_counters. OUT: *written. Returns KT_OK, KT_E_BUFFER_TOO_SMALL, KT_E_NOT_INITIALIZED,
+** KT_E_INVALID_ARGUMENT. */
 int kt_exporter_last_error(char *buffer, size_t capacity, size_t *written);
 
 /* ---- tracers and contexts ------------------------------------------------------------ */
@@ -252,22 +271,25 @@ int kt_start_span(kt_tracer tracer, kt_context context, const char *name, size_t
                   const kt_span_options *options, kt_span *out);
 
 /* Ends a span (span:finish); end_time_ns in Unix nanoseconds, 0 for now. A second call is
-** KT_E_STALE and changes nothing. Returns KT_OK, KT_E_STALE, KT_E_INVALID_HANDLE,
-** KT_E_INVALID_ARGUMENT (negative time), KT_E_NOT_INITIALIZED. */
+** KT_E_STALE and changes nothing. An end time before the span's start (its start_time_ns, or
+** the time kt took when it started) is refused and the span stays open: finish it again.
+** Returns KT_OK, KT_E_STALE, KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT (negative time, or
+** before the start), KT_E_NOT_INITIALIZED. */
 int kt_span_finish(kt_span span, int64_t end_time_ns);
 
 /* Gives the slot back now without exporting the span (span:release).
 ** Returns KT_OK, KT_E_STALE, KT_E_INVALID_HANDLE, KT_E_NOT_INITIALIZED. */
 int kt_span_release(kt_span span);
 
-/* Sets one attribute (span:set_attribute); a key set twice keeps the last value.
+/* Sets one attribute (span:set_attribute); a key set twice keeps the last value. An empty key
+** is refused (KT_E_INVALID_ARGUMENT), as every call that takes attributes refuses it.
 ** Returns KT_OK, KT_E_LIMIT, KT_E_STALE, KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT,
 ** KT_E_NOT_INITIALIZED. */
 int kt_span_set_attribute(kt_span span, const kt_attribute *attribute);
 
 /* Sets count attributes in one call (span:set_attributes), in order, as count calls of
 ** kt_span_set_attribute would, but every attribute is checked first: a bad one (NULL
-** pointer, bad length, bad UTF-8, unknown type) changes nothing and is named by its index
+** pointer, bad length, bad UTF-8, an empty key, unknown type) changes nothing and is named by its index
 ** in kt_last_error(). attributes may be NULL when count is 0. A limit reached drops the
 ** attributes past it, counted in the export, and returns KT_E_LIMIT. On span 0 or a span
 ** that does not record, only the checks run. Thread-safety: as kt_span_set_attribute.
@@ -358,13 +380,17 @@ int kt_trace_sampled(const uint8_t *trace_id, double sampling_rate, int *sampled
 
 /* ---- W3C trace context --------------------------------------------------------------- */
 
-/* Takes the remote parent from incoming traceparent and tracestate headers, with the rules of
-** kt_context_extract_headers: the headers' bytes are parsed as they are (they need not be
-** UTF-8). An invalid traceparent gives KT_E_INVALID_ARGUMENT and leaves no parent (a new trace
-** starts); an invalid tracestate is dropped and counted, and a valid traceparent beside it is
-** kept (KT_OK). Any refused call, a bad pointer or length included, leaves the context with no
-** remote parent, never one from an earlier call. Returns KT_OK, KT_E_INVALID_ARGUMENT,
-** KT_E_INVALID_HANDLE, KT_E_STALE, KT_E_NOT_INITIALIZED. */
+/* Takes the remote parent from incoming traceparent and tracestate headers (W3C Trace Context
+** Level 2), with the rules of kt_context_extract_headers: the headers' bytes are parsed as they
+** are (they need not be UTF-8). An invalid traceparent gives KT_E_INVALID_ARGUMENT and leaves no
+** parent (a new trace starts). The tracestate is kept as a list: its members without the
+** whitespace and empty members around them, a repeated key kept once (the first), cut to 512
+** bytes by whole members (those over 128 characters first, then from the end); a malformed
+** member or more than 32 members drop it whole, counted, and a valid traceparent beside it is
+** kept (KT_OK). A host that received several tracestate lines may pass them joined with commas
+** (or pass the lines to kt_context_extract_headers). Any refused call, a bad pointer or length
+** included, leaves the context with no remote parent, never one from an earlier call. Returns
+** KT_OK, KT_E_INVALID_ARGUMENT, KT_E_INVALID_HANDLE, KT_E_STALE, KT_E_NOT_INITIALIZED. */
 int kt_context_extract(kt_context context, const char *traceparent, size_t traceparent_len,
                        const char *tracestate, size_t tracestate_len);
 
@@ -373,8 +399,9 @@ int kt_context_extract(kt_context context, const char *traceparent, size_t trace
 ** KT_E_INVALID_ARGUMENT, KT_E_NOT_INITIALIZED. */
 int kt_span_inject(kt_span span, char *buffer, size_t capacity, size_t *written);
 
-/* Writes the span's tracestate (inherited from a remote parent; often empty) to buffer, not
-** NUL-terminated: what to send on as the tracestate header beside kt_span_inject's traceparent.
+/* Writes the span's tracestate (inherited from a remote parent, sampled or not; often empty) to
+** buffer, not NUL-terminated, at most 512 bytes: what to send on as the tracestate header beside
+** kt_span_inject's traceparent.
 ** OUT: *written (0 for an empty tracestate). Returns KT_OK, KT_E_BUFFER_TOO_SMALL, KT_E_STALE,
 ** KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT, KT_E_NOT_INITIALIZED. */
 int kt_span_tracestate(kt_span span, char *buffer, size_t capacity, size_t *written);
@@ -412,10 +439,14 @@ typedef struct kt_header {
 int kt_format_from_name(const char *name, size_t name_len, int *out);
 
 /* Takes the remote parent from a request's headers: tries the format_count formats in order,
-** and the first whose headers are present decides (a header with an empty or blank value is
-** absent; of a repeated name, the first counts). headers may hold every request header: only
-** the ones a tried format reads are looked at, so others may hold anything. headers and
-** formats may be NULL only when their count is 0.
+** and the first whose headers are present decides (a line with an empty or blank value is
+** absent). headers may hold every request header, a repeated name once per line in the
+** request's order: only the ones a tried format reads are looked at, so others may hold
+** anything. Repeated lines are read as HTTP reads them: several tracestate lines are one list,
+** in order (as kt_context_extract keeps it; its limit of 32 members is over all the lines);
+** several traceparent lines are invalid (KT_E_INVALID_ARGUMENT, a new trace starts); of the
+** other formats' headers, which carry one value each, the first line that is not blank counts.
+** headers and formats may be NULL only when their count is 0.
 **   Valid headers give the context its remote parent, exactly as kt_context_extract does: the
 ** first span started in it without a local parent is its child, and follows its sampling
 ** decision. Where the format left the decision open (b3 or ot without a sampled header,
@@ -448,7 +479,9 @@ int kt_context_extract_headers(kt_context context, const int *formats, size_t fo
 ** digits when the high half is zero, else 32); datadog writes the low 64 bits in decimal and,
 ** when the high half is not zero, _dd.p.tid in x-datadog-tags. b3, b3-single and jaeger carry
 ** the span's parent span id when it has one. An unsampled span writes its decision not to
-** sample. OUT: *header_count. Returns KT_OK, KT_E_BUFFER_TOO_SMALL (buffer or headers too
+** sample, and w3c its tracestate as a sampled one does. A trace id whose low 64 bits are zero
+** has no datadog form (x-datadog-trace-id is those bits, and 0 is no trace): datadog then
+** writes no header at all (*header_count 0). OUT: *header_count. Returns KT_OK, KT_E_BUFFER_TOO_SMALL (buffer or headers too
 ** small; nothing is written), KT_E_STALE, KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT (format
 ** not a KT_FORMAT_* value, the no-op span, header_count NULL, buffer or headers NULL with a
 ** capacity), KT_E_NOT_INITIALIZED. */

@@ -80,7 +80,7 @@ public class CapacityTests
         var before = tracer.StartSpan(null, "before", default);
         var done = tracer.StartSpan(null, "done", default);
         done.Finish();
-        Assert.True(t.Engine.Shutdown(TimeSpan.FromSeconds(10)));
+        Assert.Equal(new FlushResult(KtStatus.Ok, 0), t.Engine.Shutdown(TimeSpan.FromSeconds(10)));
         Assert.True(t.Exporter.IsShutDown);
         Assert.Equal(["done"], t.Exporter.Spans.Select(s => s.Name));
         Assert.True(tracer.StartSpan(null, "after", default).IsNoop);

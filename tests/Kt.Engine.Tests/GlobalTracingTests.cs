@@ -55,7 +55,7 @@ public class GlobalTracingTests
         }
         finally
         {
-            Assert.True(Tracing.Shutdown(TimeSpan.FromSeconds(10)));
+            Assert.True(Tracing.Shutdown(TimeSpan.FromSeconds(10)).IsOk);
         }
         Assert.True(Tracing.Global.IsNoop);
         Assert.Null(Tracing.Engine);
@@ -83,7 +83,7 @@ public class GlobalTracingTests
         }
         finally
         {
-            Assert.True(Tracing.Shutdown(TimeSpan.FromSeconds(10)));
+            Assert.True(Tracing.Shutdown(TimeSpan.FromSeconds(10)).IsOk);
         }
         Assert.Single(receiver.Requests);
     }

@@ -20,7 +20,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
     private readonly WebApplication _app;
     private int _attempts;
 
-    public sealed record Received(string ContentType, string? ContentEncoding, byte[] Body);
+    public sealed record Received(string ContentType, string? ContentEncoding, byte[] Body, string? UserAgent = null);
 
     /// <summary>
     /// How to answer: the status; a Retry-After; no answer at all; a body, sent chunked unless
@@ -130,7 +130,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         if (answer.GrpcStatus == 0)
         {
             if (!KeepNoRequests)
-                Requests.Enqueue(new Received(context.Request.ContentType ?? "", encoding, message));
+                Requests.Enqueue(new Received(context.Request.ContentType ?? "", encoding, message, context.Request.Headers.UserAgent));
             await context.Response.Body.WriteAsync(new byte[5]);
         }
         context.Response.AppendTrailer("grpc-status", answer.GrpcStatus.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -158,7 +158,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
             return;
         }
         if (answer.Status / 100 == 2 && !KeepNoRequests)
-            Requests.Enqueue(new Received(context.Request.ContentType ?? "", encoding, bytes));
+            Requests.Enqueue(new Received(context.Request.ContentType ?? "", encoding, bytes, context.Request.Headers.UserAgent));
         context.Response.StatusCode = answer.Status;
         if (answer.RetryAfterSeconds is { } seconds)
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -5,16 +5,18 @@ namespace Kt.Tests;
 /// <summary>UTF-8 request headers for the tests: name/value byte arrays, matched as <see cref="StringHeaderList"/> matches strings.</summary>
 internal readonly struct Utf8HeaderList(byte[][] names, byte[][] values) : IRequestHeaders<byte>
 {
-    public bool TryGetValue(string name, out ReadOnlySpan<byte> value)
+    public bool TryGetNextValue(string name, scoped ref int position, out ReadOnlySpan<byte> value)
     {
-        for (int i = 0; i < names.Length; i++)
+        for (int i = position; i < names.Length; i++)
         {
             if (HeaderNames.Matches<byte>(names[i], name))
             {
                 value = values[i];
+                position = i + 1;
                 return true;
             }
         }
+        position = names.Length;
         value = default;
         return false;
     }

@@ -2,9 +2,10 @@ using System.Text;
 
 namespace Kt.Tests;
 
+/// <summary>tracestate's grammar and limits as Trace Context Level 2 gives them, with its test suite's examples.</summary>
 public class TracestateTests
 {
-    private const string KeyChars = "abcdefghijklmnopqrstuvwxyz0123456789_-*/";
+    private const string KeyChars = "abcdefghijklmnopqrstuvwxyz0123456789_-*/@";
 
     // Every ASCII vector goes through both overloads, which must agree.
     private static PropagationStatus Validate(string header)
@@ -15,26 +16,8 @@ public class TracestateTests
         return fromBytes;
     }
 
-    private static int TruncatedLength(string header)
-    {
-        int fromBytes = Tracestate.TruncatedLength(Encoding.ASCII.GetBytes(header));
-        int fromChars = Tracestate.TruncatedLength(header.AsSpan());
-        Assert.Equal(fromBytes, fromChars);
-        return fromBytes;
-    }
-
     private static string Members(int count, string separator = ",") =>
         string.Join(separator, Enumerable.Range(1, count).Select(i => $"m{i}={i}"));
-
-    private static string Member(int index, int length)
-    {
-        string key = $"k{index:D2}=";
-        return key + new string('v', length - key.Length);
-    }
-
-    // Seven members of 64, six commas, a comma and a member of 57: 512 characters.
-    private static string Exactly512() =>
-        string.Join(",", Enumerable.Range(0, 7).Select(i => Member(i, 64))) + "," + Member(7, 57);
 
     [Theory]
     [InlineData("foo=1")]
@@ -75,17 +58,25 @@ public class TracestateTests
             .Where(c => c is not (',' or '='))
             .ToArray());
         Assert.Equal(PropagationStatus.Ok, Validate(KeyChars + "=" + value));
-        Assert.Equal(PropagationStatus.Ok, Validate("0123456789" + KeyChars + "@z9_-*/=" + value));
+        Assert.Equal(PropagationStatus.Ok, Validate("0123456789" + KeyChars + "@a-z0-9_-*/=" + value));
     }
 
+    // Level 2's key: a lower-case letter or a digit, then up to 255 of a-z 0-9 _ - * / @.
     [Theory]
     [InlineData("a=1")]
     [InlineData("z/*-_9=1")]
     [InlineData("0@a=1")]
+    [InlineData("1foo=1")]
     [InlineData("9tenant@system=1")]
     [InlineData("t_-*/@s_-*/9=1")]
     [InlineData("tenant@s=1")]
-    public void AcceptsKeyGrammarEdges(string header) =>
+    [InlineData("foo@=1,bar=2")]
+    [InlineData("foo@@bar=1,bar=2")]
+    [InlineData("foo@bar@baz=1,bar=2")]
+    [InlineData("t@1s=1")]
+    [InlineData("t@_s=1")]
+    [InlineData("special@vendor@tenant=1")]
+    public void AcceptsKeysOfTheLevel2Grammar(string header) =>
         Assert.Equal(PropagationStatus.Ok, Validate(header));
 
     [Theory]
@@ -97,40 +88,25 @@ public class TracestateTests
     [InlineData("foo =1")]
     [InlineData("fo o=1")]
     [InlineData("foo\t=1")]
-    [InlineData("1foo=1")]
     [InlineData("_foo=1")]
     [InlineData("/foo=1")]
-    [InlineData("foo@=1,bar=2")]
     [InlineData("@foo=1,bar=2")]
-    [InlineData("foo@@bar=1,bar=2")]
-    [InlineData("foo@bar@baz=1,bar=2")]
     [InlineData("_t@s=1")]
-    [InlineData("t@1s=1")]
-    [InlineData("t@_s=1")]
     [InlineData("t@S=1")]
     [InlineData("bar=2,foo.bar=1")]
     public void RefusesBadKeys(string header) =>
         Assert.Equal(PropagationStatus.BadKey, Validate(header));
 
     [Fact]
-    public void LimitsSimpleKeysTo256Characters()
+    public void LimitsKeysTo256CharactersWhereverTheirAtSigns()
     {
         Assert.Equal(PropagationStatus.Ok, Validate("foo=1," + new string('z', 256) + "=1"));
         Assert.Equal(PropagationStatus.BadKey, Validate("foo=1," + new string('z', 257) + "=1"));
-    }
-
-    [Fact]
-    public void LimitsTenantIdsTo241Characters()
-    {
-        Assert.Equal(PropagationStatus.Ok, Validate("foo=1," + new string('t', 241) + "@" + new string('s', 14) + "=1"));
-        Assert.Equal(PropagationStatus.BadKey, Validate("foo=1," + new string('t', 242) + "@s=1"));
-    }
-
-    [Fact]
-    public void LimitsSystemIdsTo14Characters()
-    {
-        Assert.Equal(PropagationStatus.Ok, Validate("t@" + new string('s', 14) + "=1"));
-        Assert.Equal(PropagationStatus.BadKey, Validate("foo=1,t@" + new string('s', 15) + "=1"));
+        Assert.Equal(PropagationStatus.Ok, Validate("foo=1," + new string('t', 241) + "@" + new string('v', 14) + "=1"));
+        Assert.Equal(PropagationStatus.Ok, Validate("foo=1," + new string('t', 242) + "@v=1"));
+        Assert.Equal(PropagationStatus.Ok, Validate("foo=1,t@" + new string('v', 15) + "=1"));
+        Assert.Equal(PropagationStatus.Ok, Validate("foo=1,t@" + new string('v', 254) + "=1"));
+        Assert.Equal(PropagationStatus.BadKey, Validate("foo=1,t@" + new string('v', 255) + "=1"));
     }
 
     [Theory]
@@ -174,28 +150,14 @@ public class TracestateTests
     public void RefusesMembersWithoutEquals(string header) =>
         Assert.Equal(PropagationStatus.BadFormat, Validate(header));
 
+    // Level 2: a receiver may discard duplicates; the list is not invalid for them.
     [Theory]
     [InlineData("foo=1,foo=1")]
     [InlineData("foo=1,foo=2")]
     [InlineData("foo=1 , bar=2 ,\tfoo=3")]
     [InlineData("t@v=1,x=2,t@v=3")]
-    [InlineData("a=1,,b=2,,a=3")]
-    public void RefusesDuplicateKeys(string header) =>
-        Assert.Equal(PropagationStatus.DuplicateKey, Validate(header));
-
-    [Theory]
-    [InlineData("foo=1,fo=2")]
-    [InlineData("fo=1,foo=2")]
-    [InlineData("foo=1,foo@bar=2")]
-    [InlineData("foo@bar=1,foo=2")]
-    [InlineData("a@b=1,a@bc=2")]
-    [InlineData("foo=1,bar=1")]
-    public void AcceptsKeysThatOnlyLookAlike(string header) =>
+    public void AcceptsRepeatedKeys(string header) =>
         Assert.Equal(PropagationStatus.Ok, Validate(header));
-
-    [Fact]
-    public void FindsADuplicateAmongTheLastMembers() =>
-        Assert.Equal(PropagationStatus.DuplicateKey, Validate(Members(31) + ",m1=x"));
 
     [Fact]
     public void AllowsAtMost32Members()
@@ -222,79 +184,9 @@ public class TracestateTests
     [Fact]
     public void DoesNotRefuseALongHeader()
     {
-        var header = string.Join(",", Enumerable.Range(0, 10).Select(i => Member(i, 60)));
+        var header = string.Join(",", Enumerable.Range(0, 10).Select(i => $"k{i:D2}=" + new string('v', 56)));
         Assert.True(header.Length > Tracestate.MaxLength);
         Assert.Equal(PropagationStatus.Ok, Validate(header));
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("foo=1")]
-    [InlineData("foo=1 , ")]
-    public void LeavesAShortHeaderWhole(string header) =>
-        Assert.Equal(header.Length, TruncatedLength(header));
-
-    [Fact]
-    public void LeavesAHeaderOfExactly512Whole()
-    {
-        var header = Exactly512();
-        Assert.Equal(Tracestate.MaxLength, header.Length);
-        Assert.Equal(Tracestate.MaxLength, TruncatedLength(header));
-    }
-
-    [Fact]
-    public void TruncatesAtTheLastWholeMember()
-    {
-        var header = string.Join(",", Enumerable.Range(0, 10).Select(i => Member(i, 60)));
-        Assert.Equal(609, header.Length);
-
-        int length = TruncatedLength(header);
-
-        Assert.Equal(8 * 60 + 7, length);
-        Assert.Equal(string.Join(",", Enumerable.Range(0, 8).Select(i => Member(i, 60))), header[..length]);
-        Assert.Equal(PropagationStatus.Ok, Validate(header[..length]));
-    }
-
-    [Fact]
-    public void KeepsAMemberThatEndsExactlyAt512()
-    {
-        var kept = Exactly512();
-        Assert.Equal(Tracestate.MaxLength, TruncatedLength(kept + "," + Member(8, 20)));
-    }
-
-    [Fact]
-    public void DropsAMemberThatEndsOneByteLate()
-    {
-        var first = string.Join(",", Enumerable.Range(0, 7).Select(i => Member(i, 64)));
-        var header = first + "," + Member(7, 58) + "," + Member(8, 20);
-        Assert.Equal(first.Length, TruncatedLength(header));
-    }
-
-    [Fact]
-    public void RemovesWhitespaceAndEmptyMembersAtTheCut()
-    {
-        var header = string.Join(" \t, , ", Enumerable.Range(0, 10).Select(i => Member(i, 60)));
-        int length = TruncatedLength(header);
-        // Each separator is 6 characters; the 8th member would end at 8 * 60 + 7 * 6 = 522.
-        Assert.Equal(7 * 60 + 6 * 6, length);
-        Assert.EndsWith(Member(6, 60), header[..length]);
-        Assert.Equal(PropagationStatus.Ok, Validate(header[..length]));
-    }
-
-    [Fact]
-    public void DropsOnlyTrailingSeparatorsWhenTheMembersFit()
-    {
-        var header = Member(0, 500) + " \t,, ,\t" + new string(' ', 20);
-        Assert.True(header.Length > Tracestate.MaxLength);
-        Assert.Equal(500, TruncatedLength(header));
-    }
-
-    [Fact]
-    public void KeepsNothingWhenTheFirstMemberIsTooLong()
-    {
-        Assert.Equal(0, TruncatedLength(Member(0, 513) + ",a=1"));
-        Assert.Equal(0, TruncatedLength(Member(0, 600)));
-        Assert.Equal(0, TruncatedLength(" , " + Member(0, 600)));
     }
 
     [Fact]
@@ -319,19 +211,16 @@ public class TracestateTests
         ReadOnlySpan<byte> header = "congo=t61rcWkgMzE, rojo=00f067aa0ba902b7 ,,t@v=x y,m1=1,m2=2,m3=3"u8;
         ReadOnlySpan<char> charHeader = "congo=t61rcWkgMzE, rojo=00f067aa0ba902b7 ,,t@v=x y,m1=1,m2=2,m3=3";
         int failures = 0;
-        int length = 0;
 
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < iterations; i++)
         {
             failures += (int)Tracestate.Validate(header);
             failures += (int)Tracestate.Validate(charHeader);
-            length += Tracestate.TruncatedLength(header);
         }
         long after = GC.GetAllocatedBytesForCurrentThread();
 
         Assert.Equal(0, failures);
-        Assert.Equal(header.Length * iterations, length);
         return after - before;
     }
 

@@ -36,13 +36,13 @@ public class LibraryTests(NativeEngineFixture fixture)
     {
         var header = File.ReadAllText(Path.Combine(fixture.RepoRoot, "native", "include", "kt.h"));
         var codes = Regex.Matches(header, @"XX\((\w+),\s*(-?\d+),").ToDictionary(m => m.Groups[1].Value, m => int.Parse(m.Groups[2].Value));
-        Assert.Equal(10, codes.Count);
+        Assert.Equal(11, codes.Count);
         var expected = new Dictionary<string, KtResult>
         {
             ["OK"] = KtResult.Ok, ["E_STALE"] = KtResult.Stale, ["E_INVALID_HANDLE"] = KtResult.InvalidHandle,
             ["E_INVALID_ARGUMENT"] = KtResult.InvalidArgument, ["E_LIMIT"] = KtResult.Limit, ["E_NOT_INITIALIZED"] = KtResult.NotInitialized,
             ["E_BUFFER_TOO_SMALL"] = KtResult.BufferTooSmall, ["E_ALREADY_INITIALIZED"] = KtResult.AlreadyInitialized,
-            ["E_TIMEOUT"] = KtResult.Timeout, ["E_INTERNAL"] = KtResult.Internal,
+            ["E_TIMEOUT"] = KtResult.Timeout, ["E_INTERNAL"] = KtResult.Internal, ["E_SPANS_LOST"] = KtResult.SpansLost,
         };
         foreach (var (name, value) in codes)
             Assert.Equal(value, (int)expected[name]);

@@ -68,7 +68,8 @@ public class OtlpThroughLibraryTests
             Assert.Equal("", KtNative.ExporterLastError);
             Assert.Equal(KtResult.Ok, NativeTracer.Global.StartSpan(NativeContext.None, "lost"u8, default, out var span));
             Assert.Equal(KtResult.Ok, span.Finish());
-            Assert.Equal(KtResult.Ok, KtNative.Flush(TimeSpan.FromSeconds(10)));
+            Assert.Equal(KtResult.SpansLost, KtNative.Flush(TimeSpan.FromSeconds(10)));
+            Assert.Contains("1 span lost", KtNative.LastError);
             Assert.Equal(KtResult.Ok, KtNative.ExporterCounters(out var counters));
             Assert.Equal(1UL, counters.SpansFailed);
             Assert.Contains(endpoint, KtNative.ExporterLastError);

@@ -304,6 +304,8 @@ public sealed partial class NginxModuleTests() : NginxReceiverTest(ports: 2)
     [InlineData("kt_trace maybe;", "invalid kt_trace \"maybe\"")]
     [InlineData("kt_trace_context sideways;", "invalid kt_trace_context \"sideways\"")]
     [InlineData("kt_resource_attribute deployment.environment;", "invalid number of arguments in \"kt_resource_attribute\" directive")]
+    [InlineData("kt_resource_attribute \"\" prod;", "empty name in \"kt_resource_attribute\"")]
+    [InlineData("kt_span_attribute \"\" $host;", "empty name in \"kt_span_attribute\"")]
     public void BadConfiguration_FailsNginxT_NamingTheDirective(string directive, string message)
     {
         Nginx.WriteConfig($$"""

@@ -119,6 +119,53 @@ public sealed class OpenRestyLuaTests() : NginxReceiverTest(ports: 1)
         Nginx.AssertNoCrash();
     }
 
+    /// <summary>Sends a GET with the header lines as given, on a raw socket (a header repeated on lines of its own); the response body.</summary>
+    private async Task<string> GetWithLines(string path, params string[] lines)
+    {
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, Nginx.Ports[0]);
+        var stream = client.GetStream();
+        var request = $"GET {path} HTTP/1.1\r\nHost: openresty\r\nConnection: close\r\n" + string.Concat(lines.Select(l => l + "\r\n")) + "\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(request));
+        using var reader = new StreamReader(stream, System.Text.Encoding.ASCII);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var response = await reader.ReadToEndAsync(timeout.Token);
+        Assert.True(response.StartsWith("HTTP/1.1 200", StringComparison.Ordinal), response + "\n" + Nginx.ErrorLog);
+        // a chunked body of one chunk, as content_by_lua sends ngx.say's lines
+        var body = response[(response.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..];
+        return body[(body.IndexOf("\r\n", StringComparison.Ordinal) + 2)..];
+    }
+
+    [Fact]
+    public async Task Extract_reads_a_header_repeated_on_several_lines_as_ngx_gives_it()
+    {
+        const string trace = "12345678901234567890123456789012";
+        Start("""
+            location /extract {
+                content_by_lua_block {
+                    local tracing = require "kt.tracing"
+                    local used, err = tracing.extract("w3c")
+                    local span = tracing:start_span("extracted")
+                    local headers = assert(span:inject("w3c"))
+                    ngx.say(tostring(used), "|", tostring(err), "|", headers.traceparent, "|", headers.tracestate or "")
+                    span:finish()
+                }
+                log_by_lua_block { require("kt.tracing").end_request() }
+            }
+            """);
+        var combined = (await GetWithLines("/extract", $"traceparent: 00-{trace}-1234567890123456-00", "tracestate: foo=1,bar=2", "tracestate: rojo=1,foo=3")).Split('|');
+        Assert.Equal("w3c", combined[0]);
+        Assert.Matches($"^00-{trace}-[0-9a-f]{{16}}-00$", combined[2]);
+        Assert.StartsWith("foo=1,bar=2,rojo=1", combined[3]);
+
+        var twice = (await GetWithLines("/extract", $"traceparent: 00-{trace}-1234567890123456-01", $"traceparent: 00-{trace}-1234567890123456-01", "tracestate: foo=1")).Split('|');
+        Assert.Equal("nil", twice[0]);
+        Assert.Contains("more than one line", twice[1]);
+        Assert.DoesNotContain(trace, twice[2]);
+        Assert.StartsWith("\n", twice[3]); // no tracestate: the caller's belonged to the refused parent
+        Nginx.AssertNoCrash();
+    }
+
     [Fact]
     public async Task The_seed_examples_run_as_written_in_a_request()
     {

@@ -260,7 +260,7 @@ static void test_errstr_names_every_code(void)
     static const int others[] = { 12345, 1, 2, -100, INT_MIN, INT_MAX, KT_STATUS_END_ };
     const size_t count = sizeof codes / sizeof codes[0];
     size_t i, j;
-    CHECK(count == 10);
+    CHECK(count == 11);
     for (i = 0; i < count; i++) {
         const char *text = kt_errstr(codes[i].code);
         NOTE("kt_errstr(%s)", codes[i].name);
@@ -845,7 +845,9 @@ static void test_shutdown_then_init_again(void)
     CHECK_STATUS(kt_shutdown(5000), KT_OK);
 
     CHECK_STATUS(kt_flush(5000), KT_E_NOT_INITIALIZED);
-    CHECK_STATUS(kt_counters(&c), KT_E_NOT_INITIALIZED);
+    /* "The counters stay readable ... until the next kt_init" */
+    CHECK_STATUS(kt_counters(&c), KT_OK);
+    CHECK(c.spans_started > 0 && c.spans_exported > 0);
     CHECK_STATUS(kt_tracer_new(S("late"), 1.0, NULL, 0, &tracer), KT_E_NOT_INITIALIZED);
     CHECK(tracer == 555);
     CHECK_STATUS(kt_context_begin(&context), KT_E_NOT_INITIALIZED);
@@ -983,10 +985,12 @@ static void test_exporter_settings_and_counters(void)
     FILE *file;
     char line[4096];
 
-    CHECK_STATUS(kt_exporter_counters(&c), KT_E_NOT_INITIALIZED);
+    /* the engine before shut down: its exporter's counters stay readable until the next kt_init */
+    CHECK_STATUS(kt_exporter_counters(&c), KT_OK);
     {
-        size_t none = 0;
-        CHECK_STATUS(kt_exporter_last_error(line, sizeof line, &none), KT_E_NOT_INITIALIZED);
+        size_t none = 99;
+        CHECK_STATUS(kt_exporter_last_error(line, sizeof line, &none), KT_OK);
+        CHECK(none == 0);
     }
     CHECK_STATUS(kt_init(bad_endpoint, 1), KT_E_INVALID_ARGUMENT);
     CHECK(strstr(kt_last_error(), "endpoint") != NULL);

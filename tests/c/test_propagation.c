@@ -523,6 +523,165 @@ static void test_extract_refuses_bad_arguments(void)
     CHECK_STATUS(kt_context_end(context), KT_OK);
 }
 
+/* ---- W3C Trace Context Level 2 ---------------------------------------------------------- */
+
+/* The span's tracestate as a NUL-terminated string. */
+static const char *state_of(kt_span span, char *state, size_t capacity)
+{
+    size_t length = 0;
+    memset(state, 0, capacity);
+    CHECK_STATUS(kt_span_tracestate(span, state, capacity - 1, &length), KT_OK);
+    return state;
+}
+
+/* "several tracestate lines are one list, in order ...; its limit of 32 members is over all the
+** lines" and, from kt_context_extract, "a repeated key kept once (the first)". */
+static void test_tracestate_lines_are_one_list(void)
+{
+    static const kt_header lines[] = {
+        H("tracestate", "foo=1,bar=2"), H("traceparent", "00-463ac35c9f6413ad48485a3953bb6124-b7ad6b7169203331-01"),
+        H("TraceState", ""), H("x-other", "rojo=9"), H("tracestate", " rojo=1 , ,foo=9"),
+    };
+    static const kt_header too_many[] = {
+        H("traceparent", "00-463ac35c9f6413ad48485a3953bb6124-b7ad6b7169203331-01"),
+        H("tracestate", "a1=1,a2=2,a3=3,a4=4,a5=5,a6=6,a7=7,a8=8,a9=9,a10=10,a11=11,a12=12,a13=13,a14=14,a15=15,a16=16"),
+        H("tracestate", "b1=1,b2=2,b3=3,b4=4,b5=5,b6=6,b7=7,b8=8,b9=9,b10=10,b11=11,b12=12,b13=13,b14=14,b15=15,b16=16"),
+        H("tracestate", "c1=1"),
+    };
+    int format = KT_FORMAT_W3C, used = -1;
+    kt_context context = begin();
+    kt_span span;
+    char state[600];
+
+    CHECK_STATUS(kt_context_extract_headers(context, &format, 1, HEADERS(lines), &used), KT_OK);
+    CHECK(used == KT_FORMAT_W3C);
+    span = start(g_tracer, context, "combined");
+    CHECK(strcmp(state_of(span, state, sizeof state), "foo=1,bar=2,rojo=1") == 0);
+    CHECK_STATUS(kt_span_release(span), KT_OK);
+
+    CHECK_STATUS(kt_context_extract_headers(context, &format, 1, HEADERS(too_many), &used), KT_OK);
+    span = start(g_tracer, context, "33 members");
+    CHECK(strcmp(state_of(span, state, sizeof state), "") == 0);
+    CHECK(trace_of(span, state) == 1 && strcmp(state, "463ac35c9f6413ad48485a3953bb6124") == 0);
+    CHECK_STATUS(kt_span_release(span), KT_OK);
+    CHECK_STATUS(kt_context_end(context), KT_OK);
+}
+
+/* "several traceparent lines are invalid (KT_E_INVALID_ARGUMENT, a new trace starts)" */
+static void test_several_traceparent_lines_are_invalid(void)
+{
+    static const kt_header twice[] = {
+        H("traceparent", "00-463ac35c9f6413ad48485a3953bb6124-b7ad6b7169203331-01"), H("tracestate", "foo=1"),
+        H("Traceparent", "00-463ac35c9f6413ad48485a3953bb6124-b7ad6b7169203331-01"),
+    };
+    static const kt_header blank_second[] = {
+        H("traceparent", "00-463ac35c9f6413ad48485a3953bb6124-b7ad6b7169203331-01"), H("traceparent", " "),
+    };
+    int format = KT_FORMAT_W3C, used = 77;
+    kt_context context = begin();
+    kt_span span;
+    char trace[600];
+
+    CHECK_ERROR(kt_context_extract_headers(context, &format, 1, HEADERS(twice), &used), KT_E_INVALID_ARGUMENT, "traceparent");
+    CHECK(strstr(kt_last_error(), "more than one line") != NULL);
+    CHECK(used == 77);
+    span = start(g_tracer, context, "new trace");
+    trace_of(span, trace);
+    CHECK(strcmp(trace, "463ac35c9f6413ad48485a3953bb6124") != 0);
+    CHECK(strcmp(state_of(span, trace, sizeof trace), "") == 0);
+    CHECK_STATUS(kt_span_release(span), KT_OK);
+
+    CHECK_STATUS(kt_context_extract_headers(context, &format, 1, HEADERS(blank_second), &used), KT_OK);
+    CHECK(used == KT_FORMAT_W3C);
+    CHECK_STATUS(kt_context_end(context), KT_OK);
+}
+
+/* "kt_span_tracestate: inherited from a remote parent, sampled or not", and w3c injection
+** writes it for an unsampled span "as a sampled one does". */
+static void test_an_unsampled_parents_tracestate_is_carried_on(void)
+{
+    static const kt_header parent[] = {
+        H("traceparent", "00-463ac35c9f6413ad48485a3953bb6124-b7ad6b7169203331-00"), H("tracestate", "congo=t61rcWkgMzE"),
+    };
+    kt_context context;
+    kt_span server = extract_then_start(KT_FORMAT_W3C, HEADERS(parent), &context);
+    kt_span client;
+    char state[64], buffer[KT_INJECT_MAX_BYTES];
+    kt_header headers[KT_INJECT_MAX_HEADERS];
+    size_t count = 0;
+
+    CHECK(trace_of(server, state) == 0);
+    CHECK(strcmp(state_of(server, state, sizeof state), "congo=t61rcWkgMzE") == 0);
+    CHECK_STATUS(kt_set_active_span(g_never, context, server), KT_OK);
+    client = start(g_never, context, "client");
+    CHECK_STATUS(kt_span_inject_headers(client, KT_FORMAT_W3C, buffer, sizeof buffer, headers, KT_INJECT_MAX_HEADERS, &count), KT_OK);
+    CHECK(count == 2 && value_is(find(headers, count, "tracestate"), "congo=t61rcWkgMzE"));
+    CHECK_STATUS(kt_context_end(context), KT_OK);
+}
+
+/* kt_context_extract: "a repeated key kept once (the first)", Level 2's keys ("foo@" is one). */
+static void test_kt_context_extract_keeps_level_2_lists(void)
+{
+    kt_context context = begin();
+    kt_span span;
+    char state[64];
+
+    CHECK_STATUS(kt_context_extract(context, S("00-463ac35c9f6413ad48485a3953bb6124-b7ad6b7169203331-01"), S("foo@=1,bar=2,foo@=3, 1x=4")), KT_OK);
+    span = start(g_tracer, context, "level 2");
+    CHECK(strcmp(state_of(span, state, sizeof state), "foo@=1,bar=2,1x=4") == 0);
+    CHECK_STATUS(kt_span_release(span), KT_OK);
+    CHECK_STATUS(kt_context_extract(context, S("00-463ac35c9f6413ad48485a3953bb6124-b7ad6b7169203331-01"), S("@foo=1,bar=2")), KT_OK);
+    span = start(g_tracer, context, "bad key");
+    CHECK(strcmp(state_of(span, state, sizeof state), "") == 0);
+    CHECK_STATUS(kt_context_end(context), KT_OK);
+}
+
+/* "A trace id whose low 64 bits are zero has no datadog form ...: datadog then writes no header
+** at all", and every format round-trips the edges of the id space. */
+static void test_edge_trace_ids_round_trip_or_are_not_written(void)
+{
+    static const char *const traces[] = {
+        "0af7651916cd43dd0000000000000000", "00000000000000000000000000000001", "ffffffffffffffffffffffffffffffff",
+        "00000000000000008000000000000000", "80000000000000000000000000000000", "0000000000000000ffffffffffffffff",
+    };
+    size_t t, i;
+
+    for (t = 0; t < sizeof traces / sizeof traces[0]; t++) {
+        char parent[56];
+        kt_context upstream = begin();
+        kt_span client;
+        char client_id[17];
+
+        snprintf(parent, sizeof parent, "00-%s-b7ad6b7169203331-01", traces[t]);
+        CHECK_STATUS(kt_context_extract(upstream, parent, 55, NULL, 0), KT_OK);
+        client = start(g_tracer, upstream, "client");
+        span_hex(client, client_id);
+        for (i = 0; i < FORMAT_COUNT; i++) {
+            char buffer[KT_INJECT_MAX_BYTES], trace[33];
+            kt_header headers[KT_INJECT_MAX_HEADERS];
+            size_t count = 77;
+            kt_context downstream = begin();
+            int format = k_names[i].format, used = -1;
+            kt_span server;
+
+            NOTE("trace %s, format %s", traces[t], k_names[i].name);
+            CHECK_STATUS(kt_span_inject_headers(client, format, buffer, sizeof buffer, headers, KT_INJECT_MAX_HEADERS, &count), KT_OK);
+            CHECK_STATUS(kt_context_extract_headers(downstream, &format, 1, headers, count, &used), KT_OK);
+            if (format == KT_FORMAT_DATADOG && memcmp(traces[t] + 16, "0000000000000000", 16) == 0) {
+                CHECK(count == 0 && used == 0);
+            } else {
+                CHECK(used == format);
+                server = start(g_tracer, downstream, "server");
+                CHECK(trace_of(server, trace) == 1 && strcmp(trace, traces[t]) == 0);
+                CHECK(parent_is(server, client_id));
+            }
+            CHECK_STATUS(kt_context_end(downstream), KT_OK);
+        }
+        CHECK_STATUS(kt_context_end(upstream), KT_OK);
+    }
+    NOTE("");
+}
+
 /* ---- injection ------------------------------------------------------------------------- */
 
 /* "Writes the span's headers in one format": what each writes, read back by the next service. */
@@ -775,6 +934,11 @@ int main(void)
     RUN(test_malformed_headers_are_named_and_leave_no_parent);
     RUN(test_bad_utf8_only_matters_in_a_header_that_is_read);
     RUN(test_extract_refuses_bad_arguments);
+    RUN(test_tracestate_lines_are_one_list);
+    RUN(test_several_traceparent_lines_are_invalid);
+    RUN(test_an_unsampled_parents_tracestate_is_carried_on);
+    RUN(test_kt_context_extract_keeps_level_2_lists);
+    RUN(test_edge_trace_ids_round_trip_or_are_not_written);
     RUN(test_inject_then_extract_every_format);
     RUN(test_inject_writes_each_format_exactly);
     RUN(test_an_unsampled_span_writes_its_decision);

@@ -58,10 +58,45 @@ t.test("the first format present decides; none present starts a new trace", func
     tracing.end_request()
 end)
 
-t.test("header names match in any case, and a list of values uses the first", function()
-    t.eq(tracing.extract("w3c", { TraceParent = { "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "x" } }), "w3c")
+t.test("header names match in any case; a list of values is one line each", function()
+    t.eq(tracing.extract("w3c", { TraceParent = { "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", " " } }), "w3c")
     local span = tracing:start_span("cased")
     t.eq(t.hex(span.trace_id), "0af7651916cd43dd8448eb211c80319c")
+    span:release()
+    tracing.end_request()
+end)
+
+t.test("tracestate lines are one list, carried on by an unsampled span", function()
+    t.eq(tracing.extract("w3c", {
+        traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00",
+        tracestate = { "foo=1,bar=2", "", "rojo=1 , foo=3" },
+    }), "w3c")
+    local span = tracing:start_span("unsampled")
+    t.eq(span.should_sample, false)
+    local headers = assert(span:inject("w3c"))
+    t.eq(headers.tracestate, "foo=1,bar=2,rojo=1")
+    t.eq(headers.traceparent:sub(1, 36), "00-0af7651916cd43dd8448eb211c80319c-")
+    span:release()
+    tracing.end_request()
+end)
+
+t.test("two traceparent lines are refused and a new trace starts", function()
+    t.fails({ "traceparent", "more than one line" }, tracing.extract("w3c", {
+        traceparent = { "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" },
+        tracestate = "foo=1",
+    }))
+    local span = tracing:start_span("fresh after two")
+    t.ok(t.hex(span.trace_id) ~= "0af7651916cd43dd8448eb211c80319c")
+    t.eq(assert(span:inject("w3c")).tracestate, nil)
+    span:release()
+    tracing.end_request()
+end)
+
+t.test("datadog injects nothing for a trace whose low 64 bits are zero", function()
+    t.eq(tracing.extract("w3c", { traceparent = "00-0af7651916cd43dd0000000000000000-b7ad6b7169203331-01" }), "w3c")
+    local span = tracing:start_span("low zero")
+    t.eq(next(assert(span:inject("datadog"))), nil)
+    t.ok(assert(span:inject("b3"))["x-b3-traceid"] == "0af7651916cd43dd0000000000000000")
     span:release()
     tracing.end_request()
 end)
@@ -94,6 +129,7 @@ t.test("bad arguments are named", function()
     t.fails("formats", tracing.extract({}, {}))
     t.fails("table expected", tracing.extract("w3c", "traceparent"))
     t.fails("must map a string", tracing.extract("w3c", { traceparent = 5 }))
+    t.fails("must map a string", tracing.extract("w3c", { tracestate = { "a=1", 5 } }))
     local span = tracing:start_span("x")
     t.fails("unknown format", span:inject("zipkin"))
     span:finish()

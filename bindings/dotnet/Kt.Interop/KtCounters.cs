@@ -35,7 +35,7 @@ public readonly struct KtCounters
     /// <summary><c>dropped_queue_full</c>: finished spans dropped because a queue was full.</summary>
     public ulong DroppedQueueFull { get; }
 
-    /// <summary><c>dropped_after_shutdown</c>: spans finished after shutdown; not exported.</summary>
+    /// <summary><c>dropped_after_shutdown</c>: spans finished after shutdown began, or still waiting for export when its time ran out; not exported.</summary>
     public ulong DroppedAfterShutdown { get; }
 
     /// <summary><c>spans_exported</c>: spans handed to the exporter.</summary>

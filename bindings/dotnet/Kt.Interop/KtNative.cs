@@ -69,20 +69,32 @@ public static class KtNative
     /// (<c>kt_shutdown</c>), waiting at most <paramref name="timeout"/> (rounded up to whole
     /// milliseconds; a negative one is <see cref="KtResult.InvalidArgument"/>). Handles stay safe
     /// to use; <see cref="Init"/> may be called again afterwards. A wait longer than
-    /// <see cref="int.MaxValue"/> milliseconds (about 24.8 days) is clamped to it.
+    /// <see cref="int.MaxValue"/> milliseconds (about 24.8 days) is clamped to it. The counters stay
+    /// readable (<see cref="Counters"/>, <see cref="ExporterCounters"/>) until the next <see cref="Init"/>.
     /// </summary>
     /// <param name="timeout">How long to wait for the export.</param>
-    /// <returns><see cref="KtResult.Ok"/>, <see cref="KtResult.NotInitialized"/>, <see cref="KtResult.Timeout"/> or <see cref="KtResult.InvalidArgument"/>.</returns>
+    /// <returns>
+    /// <see cref="KtResult.Ok"/>; <see cref="KtResult.SpansLost"/> when spans were lost since the last
+    /// flush or shutdown that reported; <see cref="KtResult.Timeout"/> when the time ran out (what was
+    /// still waiting is counted in <see cref="KtCounters.DroppedAfterShutdown"/>); either way
+    /// <see cref="LastError"/> says how many spans were lost. Also <see cref="KtResult.NotInitialized"/>
+    /// or <see cref="KtResult.InvalidArgument"/>.
+    /// </returns>
     public static KtResult Shutdown(TimeSpan timeout) => (KtResult)NativeMethods.kt_shutdown(Milliseconds(timeout));
 
     /// <summary>Exports every span finished before the call (<c>kt_flush</c>), waiting at most <paramref name="timeout"/>.</summary>
     /// <param name="timeout">How long to wait (rounded up to whole milliseconds, at most <see cref="int.MaxValue"/>; negative is refused).</param>
-    /// <returns><see cref="KtResult.Ok"/>, <see cref="KtResult.NotInitialized"/>, <see cref="KtResult.Timeout"/> or <see cref="KtResult.InvalidArgument"/>.</returns>
+    /// <returns>
+    /// <see cref="KtResult.Ok"/>; <see cref="KtResult.SpansLost"/> when spans were lost since the last
+    /// flush or shutdown that reported (dropped for a full queue, failed to export, rejected by the
+    /// receiver: <see cref="LastError"/> says how many); <see cref="KtResult.Timeout"/>,
+    /// <see cref="KtResult.NotInitialized"/> or <see cref="KtResult.InvalidArgument"/>.
+    /// </returns>
     public static KtResult Flush(TimeSpan timeout) => (KtResult)NativeMethods.kt_flush(Milliseconds(timeout));
 
-    /// <summary>Reads the engine's counters (<c>kt_counters</c>).</summary>
+    /// <summary>Reads the engine's counters (<c>kt_counters</c>); after <see cref="Shutdown"/>, the final ones, until the next <see cref="Init"/>.</summary>
     /// <param name="counters">The counters; all zero unless the result is <see cref="KtResult.Ok"/>.</param>
-    /// <returns><see cref="KtResult.Ok"/> or <see cref="KtResult.NotInitialized"/>.</returns>
+    /// <returns><see cref="KtResult.Ok"/> or <see cref="KtResult.NotInitialized"/> (before the first <see cref="Init"/>).</returns>
     public static unsafe KtResult Counters(out KtCounters counters)
     {
         KtCountersNative native = default;

@@ -32,6 +32,12 @@ public enum KtResult
 
     /// <summary><c>KT_E_INTERNAL</c>: an internal error; <see cref="KtNative.LastError"/> says which.</summary>
     Internal = -9,
+
+    /// <summary>
+    /// <c>KT_E_SPANS_LOST</c>: a flush or a shutdown was done, but spans were lost since the last one
+    /// that reported (dropped, failed to export or rejected); <see cref="KtNative.LastError"/> says how many.
+    /// </summary>
+    SpansLost = -10,
 }
 
 /// <summary>Span kinds (<c>KT_KIND_*</c>), numbered as OpenTelemetry numbers them.</summary>

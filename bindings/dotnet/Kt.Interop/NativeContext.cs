@@ -87,7 +87,9 @@ public readonly struct NativeContext : IEquatable<NativeContext>
     /// <summary>
     /// Takes the remote parent from a request's headers (<c>kt_context_extract_headers</c>): the
     /// first of <paramref name="formats"/> whose headers are present decides. Pass every request
-    /// header if that is simplest; only those a tried format reads are looked at. The strings are
+    /// header if that is simplest, a repeated name once per line in the request's order: several
+    /// <c>tracestate</c> lines are one list, several <c>traceparent</c> lines are refused (a new
+    /// trace starts). Only the headers a tried format reads are looked at. The strings are
     /// transcoded on the stack (or in pooled buffers beyond 32 headers or 4 KiB of UTF-8): no allocation.
     /// </summary>
     /// <param name="formats">The formats to try, in order.</param>

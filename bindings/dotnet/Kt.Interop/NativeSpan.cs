@@ -32,7 +32,10 @@ public readonly struct NativeSpan : IEquatable<NativeSpan>
 
     // ---- attributes -------------------------------------------------------------------
 
-    /// <summary>Sets a string attribute from UTF-8 (<c>kt_span_set_string</c>); a key set twice keeps the last value.</summary>
+    /// <summary>
+    /// Sets a string attribute from UTF-8 (<c>kt_span_set_string</c>); a key set twice keeps the last
+    /// value. An empty key is <see cref="KtResult.InvalidArgument"/>, for every attribute call.
+    /// </summary>
     /// <param name="key">The key, UTF-8.</param>
     /// <param name="value">The value, UTF-8.</param>
     /// <returns><see cref="KtResult.Ok"/>, <see cref="KtResult.Limit"/>, <see cref="KtResult.Stale"/>, <see cref="KtResult.InvalidHandle"/>, <see cref="KtResult.InvalidArgument"/> or <see cref="KtResult.NotInitialized"/>.</returns>
@@ -343,7 +346,11 @@ public readonly struct NativeSpan : IEquatable<NativeSpan>
 
     // ---- ending -----------------------------------------------------------------------
 
-    /// <summary>Ends the span (<c>kt_span_finish</c>); a second call is <see cref="KtResult.Stale"/> and changes nothing.</summary>
+    /// <summary>
+    /// Ends the span (<c>kt_span_finish</c>); a second call is <see cref="KtResult.Stale"/> and changes
+    /// nothing. An end time before the span's start is <see cref="KtResult.InvalidArgument"/> and the
+    /// span stays open.
+    /// </summary>
     /// <param name="endTimeNs">The end time in Unix nanoseconds; 0 means now.</param>
     /// <returns><see cref="KtResult.Ok"/>, <see cref="KtResult.Stale"/>, <see cref="KtResult.InvalidHandle"/>, <see cref="KtResult.InvalidArgument"/> or <see cref="KtResult.NotInitialized"/>.</returns>
     public KtResult Finish(long endTimeNs = 0) => (KtResult)NativeMethods.kt_span_finish(Handle, endTimeNs);
@@ -416,7 +423,7 @@ public readonly struct NativeSpan : IEquatable<NativeSpan>
     /// <summary><c>KT_INJECT_MAX_HEADERS</c>: the most headers a format writes.</summary>
     public const int MaxInjectedHeaders = 4;
 
-    /// <summary>Writes the span's tracestate (<c>kt_span_tracestate</c>), inherited from a remote parent; often empty.</summary>
+    /// <summary>Writes the span's tracestate (<c>kt_span_tracestate</c>), inherited from a remote parent, sampled or not; often empty.</summary>
     /// <param name="buffer">The destination; 512 bytes always suffice.</param>
     /// <param name="written">The bytes written; 0 unless the result is <see cref="KtResult.Ok"/>.</param>
     /// <returns><see cref="KtResult.Ok"/>, <see cref="KtResult.BufferTooSmall"/>, <see cref="KtResult.Stale"/>, <see cref="KtResult.InvalidHandle"/> or <see cref="KtResult.NotInitialized"/>.</returns>

@@ -30,8 +30,10 @@ function M.ready()
     local C = native.load()
     local running = false
     if C then
-        local out = ffi.new("kt_counters_t")
-        running = C.kt_counters(out) == native.OK
+        -- The global tracer's active span without a context: answered only while an engine runs
+        -- (the counters are not a test: they stay readable after a shutdown).
+        local out = ffi.new("kt_span[1]")
+        running = C.kt_active_span(0, 0, out) == native.OK
     end
     -- In init_worker the Nginx module may not have started the engine yet: ask again later.
     if running or not in_init_worker() then
@@ -109,6 +111,9 @@ function M.init(settings)
 end
 
 --- Exports what has finished and stops the engine, waiting at most timeout_ms (default 5000).
+--- Returns true, or nil and why not: spans lost since the last flush (kt_flush's reasons), or the
+--- time ran out (the spans still waiting are lost and counted in dropped_after_shutdown); either
+--- way the message says how many. The counters stay readable afterwards.
 function M.shutdown(timeout_ms)
     if state ~= ON then return nil, "tracing.shutdown: the engine is not running" end
     if timeout_ms ~= nil and (type(timeout_ms) ~= "number" or timeout_ms < 0) then
@@ -121,7 +126,9 @@ function M.shutdown(timeout_ms)
     return true
 end
 
---- Exports every span finished so far, waiting at most timeout_ms (default 5000).
+--- Exports every span finished so far, waiting at most timeout_ms (default 5000). Returns true, or
+--- nil and why not: the time ran out, or spans were lost since the last flush (dropped for a full
+--- queue, failed to export, rejected by the receiver), the message saying how many.
 function M.flush(timeout_ms)
     if not M.ready() then return nil, "tracing.flush: the engine is not running" end
     if timeout_ms ~= nil and (type(timeout_ms) ~= "number" or timeout_ms < 0) then
@@ -136,10 +143,15 @@ local COUNTERS = { "spans_started", "spans_finished", "spans_sampled_out", "span
     "dropped_queue_full", "dropped_after_shutdown", "spans_exported", "export_failed_spans", "slots_in_use" }
 local EXPORTER_COUNTERS = { "batches_exported", "spans_exported", "retries", "spans_rejected", "spans_failed", "bytes_sent" }
 
+-- Readable while the engine runs and after it shut down (the last engine's, until the next init).
 local function read(ctype, fn, names, caller)
-    if not M.ready() then return nil, caller .. ": the engine is not running" end
+    if in_nginx_master() then return nil, caller .. ": the engine is not running" end
+    local C = native.load()
+    if not C then return nil, caller .. ": the engine is not running" end
     local out = ffi.new(ctype)
-    if native.C[fn](out) ~= native.OK then return nil, caller .. ": " .. native.last_error() end
+    local status = C[fn](out)
+    if status == native.E_NOT_INITIALIZED then return nil, caller .. ": the engine is not running" end
+    if status ~= native.OK then return nil, caller .. ": " .. native.last_error() end
     local result = {}
     for _, name in ipairs(names) do result[name] = tonumber(out[name]) end
     return result
@@ -180,7 +192,7 @@ function M.input_counters()
     return result
 end
 
---- The engine's counters as a table of numbers (kt_counters).
+--- The engine's counters as a table of numbers (kt_counters); after shutdown, its final ones.
 function M.counters()
     return read("kt_counters_t", "kt_counters", COUNTERS, "tracing.counters")
 end

@@ -97,7 +97,7 @@ local M = {
     -- kt.h's status codes, as the functions return them.
     OK = 0, E_STALE = -1, E_INVALID_HANDLE = -2, E_INVALID_ARGUMENT = -3, E_LIMIT = -4,
     E_NOT_INITIALIZED = -5, E_BUFFER_TOO_SMALL = -6, E_ALREADY_INITIALIZED = -7, E_TIMEOUT = -8,
-    E_INTERNAL = -9,
+    E_INTERNAL = -9, E_SPANS_LOST = -10,
     -- The library's namespace once loaded; nil before.
     C = nil,
 }

@@ -40,9 +40,11 @@ end
 
 --- tracing.extract(formats, headers): takes the request's remote parent from its headers; the
 --- first of formats (a name or a list, default "w3c") whose headers are present decides.
---- headers maps names to values (a list of values uses the first); in Nginx it defaults to
---- ngx.req.get_headers(). Returns the name of the format used, false when none was present (a
---- new trace starts), or nil and a message naming the malformed header.
+--- headers maps names to values, or to a list of values for a header sent on several lines (as
+--- ngx.req.get_headers() gives them): each is a line, in order, so tracestate lines make one list
+--- and several traceparent lines are refused. In Nginx it defaults to ngx.req.get_headers().
+--- Returns the name of the format used, false when none was present (a new trace starts), or nil
+--- and a message naming the malformed header.
 function M.extract(formats, headers)
     local ids, count = format_list(formats, "extract")
     if not ids then return nil, count end
@@ -56,21 +58,25 @@ function M.extract(formats, headers)
     local context = request.current()
     if context == nil then return false end
     local n = 0
-    for _ in pairs(headers) do n = n + 1 end
+    for _, value in pairs(headers) do n = n + (type(value) == "table" and #value or 1) end
     local array = ffi.new("kt_header[?]", n + 1)
-    local keep, i = {}, 0
+    local i = 0
     for name, value in pairs(headers) do
-        if type(value) == "table" then value = value[1] end
-        if type(name) ~= "string" or type(value) ~= "string" then
-            return nil, "extract: header " .. tostring(name) .. " must map a string to a string"
+        if type(name) ~= "string" then
+            return nil, "extract: header " .. tostring(name) .. " must map a string to a string or a list of strings"
         end
-        keep[#keep + 1] = value
-        array[i].name.ptr, array[i].name.len = name, #name
-        array[i].value.ptr, array[i].value.len = value, #value
-        i = i + 1
+        local lines = type(value) == "table" and value or { value }
+        for _, line in ipairs(lines) do
+            if type(line) ~= "string" then
+                return nil, "extract: header " .. name .. " must map a string to a string or a list of strings"
+            end
+            array[i].name.ptr, array[i].name.len = name, #name
+            array[i].value.ptr, array[i].value.len = line, #line
+            i = i + 1
+        end
     end
-    local status = native.C.kt_context_extract_headers(context, ids, count, array, n, out_format)
-    keep = nil
+    -- The strings stay referenced by headers (and lines) until the call returns.
+    local status = native.C.kt_context_extract_headers(context, ids, count, array, i, out_format)
     if status ~= OK then return nil, "extract: " .. native.last_error() end
     local used = out_format[0]
     return used ~= 0 and NAMES[used] or false

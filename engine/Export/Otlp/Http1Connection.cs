@@ -27,18 +27,22 @@ internal sealed class Http1Connection : IOtlpSender
     private readonly ArrayPoolBufferWriter<byte> _body = new(4096);
     private bool _answered;
 
-    public Http1Connection(Uri endpoint, string contentType, bool gzip, IReadOnlyDictionary<string, string> headers)
+    public Http1Connection(Uri endpoint, OtlpHttpProtocol protocol, bool gzip, IReadOnlyDictionary<string, string> headers)
     {
+        string contentType = protocol == OtlpHttpProtocol.Json ? "application/json" : "application/x-protobuf";
         _connection = new SocketConnection(endpoint.IdnHost, endpoint.Port);
         var head = new StringBuilder();
         head.Append("POST ").Append(endpoint.PathAndQuery).Append(" HTTP/1.1\r\n");
         head.Append("Host: ").Append(endpoint.Authority).Append("\r\n");
-        head.Append("User-Agent: kt\r\n");
+        head.Append("User-Agent: ").Append(OtlpUserAgent.Of(protocol, headers)).Append("\r\n");
         head.Append("Content-Type: ").Append(contentType).Append("\r\n");
         if (gzip)
             head.Append("Content-Encoding: gzip\r\n");
         foreach (var (name, value) in headers)
-            head.Append(name).Append(": ").Append(value).Append("\r\n");
+        {
+            if (!OtlpUserAgent.IsUserAgent(name))
+                head.Append(name).Append(": ").Append(value).Append("\r\n");
+        }
         head.Append("Content-Length: ");
         var bytes = Encoding.UTF8.GetBytes(head.ToString());
         _headLength = bytes.Length;

@@ -24,6 +24,7 @@ internal sealed class HttpClientSender : IOtlpSender
     private readonly OtlpHttpProtocol _protocol;
     private readonly bool _gzip;
     private readonly IReadOnlyDictionary<string, string> _headers;
+    private readonly string _userAgent;
     private byte[] _frame = new byte[64 * 1024];
 
     public HttpClientSender(Uri endpoint, OtlpHttpProtocol protocol, bool gzip, IReadOnlyDictionary<string, string> headers)
@@ -32,6 +33,7 @@ internal sealed class HttpClientSender : IOtlpSender
         _protocol = protocol;
         _gzip = gzip;
         _headers = headers;
+        _userAgent = OtlpUserAgent.Of(protocol, headers);
     }
 
     public OtlpReply Send(ReadOnlyMemory<byte> body, long deadline)
@@ -54,7 +56,8 @@ internal sealed class HttpClientSender : IOtlpSender
             // The status comes in the trailers, or in the headers of a trailers-only answer.
             var status = Header(response.TrailingHeaders, "grpc-status") ?? Header(response.Headers, "grpc-status");
             int grpcStatus = status is null ? 2 : int.TryParse(status, out int code) ? code : 2;
-            string? message = Header(response.TrailingHeaders, "grpc-message") ?? Header(response.Headers, "grpc-message") ?? (status is null ? "no grpc-status" : null);
+            string? encoded = Header(response.TrailingHeaders, "grpc-message") ?? Header(response.Headers, "grpc-message");
+            string? message = encoded is not null ? GrpcStatusMessage.Decode(System.Text.Encoding.UTF8.GetBytes(encoded)) : status is null ? "no grpc-status" : null;
             return new OtlpReply
             {
                 Status = (int)response.StatusCode,
@@ -91,8 +94,12 @@ internal sealed class HttpClientSender : IOtlpSender
             if (_gzip)
                 request.Content.Headers.ContentEncoding.Add("gzip");
         }
+        request.Headers.TryAddWithoutValidation(OtlpUserAgent.HeaderName, _userAgent);
         foreach (var (name, value) in _headers)
-            request.Headers.TryAddWithoutValidation(name, value);
+        {
+            if (!OtlpUserAgent.IsUserAgent(name))
+                request.Headers.TryAddWithoutValidation(name, value);
+        }
         return request;
     }
 

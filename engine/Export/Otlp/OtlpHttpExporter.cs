@@ -51,8 +51,7 @@ public sealed class OtlpHttpExporter : IEncodedSpanExporter, ICountingExporter, 
         return options.Protocol switch
         {
             OtlpHttpProtocol.Grpc => new Http2.Http2Connection(options.Endpoint, options.Gzip, options.Headers),
-            OtlpHttpProtocol.Json => new Http1Connection(options.Endpoint, "application/json", options.Gzip, options.Headers),
-            _ => new Http1Connection(options.Endpoint, "application/x-protobuf", options.Gzip, options.Headers),
+            _ => new Http1Connection(options.Endpoint, options.Protocol, options.Gzip, options.Headers),
         };
     }
 

@@ -78,9 +78,12 @@ internal sealed class Http2Connection : IOtlpSender, IHeaderReceiver
         HpackEncoder.Literal(block, "te", "trailers");
         if (gzip)
             HpackEncoder.Literal(block, "grpc-encoding", "gzip");
-        HpackEncoder.Literal(block, 58, "kt"); // user-agent
+        HpackEncoder.Literal(block, 58, OtlpUserAgent.Of(OtlpHttpProtocol.Grpc, headers)); // user-agent
         foreach (var (name, value) in headers)
-            HpackEncoder.Literal(block, name, value);
+        {
+            if (!OtlpUserAgent.IsUserAgent(name))
+                HpackEncoder.Literal(block, name, value);
+        }
         if (block.Count > Http2Frame.DefaultMaxFrameSize)
             throw new ArgumentException($"the request headers take {block.Count} bytes, more than one HTTP/2 frame of {Http2Frame.DefaultMaxFrameSize}", nameof(headers));
         _requestHeaders = block.ToArray();
@@ -480,7 +483,7 @@ internal sealed class Http2Connection : IOtlpSender, IHeaderReceiver
         else if (name.SequenceEqual("grpc-status"u8))
             _grpcStatus = Utf8Parser.TryParse(value, out int code, out _) ? code : 2;
         else if (name.SequenceEqual("grpc-message"u8))
-            _grpcMessage = Uri.UnescapeDataString(Encoding.UTF8.GetString(value));
+            _grpcMessage = GrpcStatusMessage.Decode(value);
         else if (name.SequenceEqual("retry-after"u8))
             _retryAfterSeconds = Utf8Parser.TryParse(value, out int seconds, out _) ? seconds : -1;
     }
