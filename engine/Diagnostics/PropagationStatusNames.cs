@@ -25,6 +25,7 @@ public static class PropagationStatusNames
         PropagationStatus.Missing => "missing",
         PropagationStatus.BadSampling => "bad_sampling",
         PropagationStatus.UnknownFormat => "unknown_format",
+        PropagationStatus.RepeatedHeader => "repeated_header",
         _ => null,
     };
 }

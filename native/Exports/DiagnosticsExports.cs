@@ -9,7 +9,7 @@ internal static unsafe class DiagnosticsExports
 {
     // kt.h's KT_REASON_* values: the PropagationStatus values that refuse a header.
     private static bool IsReason(int reason) => reason is >= (int)PropagationStatus.BadLength and <= (int)PropagationStatus.DuplicateKey
-        or (int)PropagationStatus.Missing or (int)PropagationStatus.BadSampling;
+        or (int)PropagationStatus.Missing or (int)PropagationStatus.BadSampling or (int)PropagationStatus.RepeatedHeader;
 
     private static readonly nint[] s_reasonNames = new nint[32];
 

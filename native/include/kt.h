@@ -505,7 +505,8 @@ enum {
     KT_REASON_BAD_VALUE = 12,       /* a tracestate value empty, too long or outside the grammar */
     KT_REASON_DUPLICATE_KEY = 13,   /* a tracestate key given twice */
     KT_REASON_MISSING = 16,         /* a header the format requires is absent */
-    KT_REASON_BAD_SAMPLING = 17     /* a sampling field with a value its format does not define */
+    KT_REASON_BAD_SAMPLING = 17,    /* a sampling field with a value its format does not define */
+    KT_REASON_REPEATED_HEADER = 19  /* a header sent on several lines that must come on one */
 };
 
 /* What requests sent that kt refused or repaired, as kt_input_counters fills them. Counted for

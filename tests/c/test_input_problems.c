@@ -136,6 +136,8 @@ static void test_reason_names(void)
     CHECK(strcmp(kt_reason_name(KT_REASON_TOO_MANY_MEMBERS), "too_many_members") == 0);
     CHECK(strcmp(kt_reason_name(KT_REASON_BAD_SAMPLING), "bad_sampling") == 0);
     CHECK(strcmp(kt_reason_name(KT_REASON_MISSING), "missing") == 0);
+    CHECK(strcmp(kt_reason_name(KT_REASON_REPEATED_HEADER), "repeated_header") == 0);
+    CHECK(strcmp(kt_reason_name(18), "unknown reason") == 0);
     CHECK(strcmp(kt_reason_name(0), "unknown reason") == 0);
     CHECK(strcmp(kt_reason_name(14), "unknown reason") == 0);
     CHECK(strcmp(kt_reason_name(-1), "unknown reason") == 0);

@@ -47,4 +47,7 @@ public enum KtRefusalReason
 
     /// <summary>A sampling field with a value its format does not define.</summary>
     BadSampling = 17,
+
+    /// <summary>A header sent on several lines that must come on one (traceparent).</summary>
+    RepeatedHeader = 19,
 }

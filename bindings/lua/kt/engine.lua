@@ -159,7 +159,7 @@ end
 
 local INPUT_COUNTERS = { "contexts_refused", "tracestates_dropped", "values_repaired", "values_refused" }
 local FORMATS = { "w3c", "b3", "b3-single", "jaeger", "ot", "datadog", "aws", "gcp" }
-local REASONS = { 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17 }
+local REASONS = { 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 16, 17, 19 }
 
 --- What requests sent that libkt refused or repaired, for the whole process (kt_input_counters), with
 --- the refusals by format and reason name (`refused["b3"]["bad_trace_id"]`) and the dropped tracestates
