@@ -262,6 +262,14 @@ public sealed partial class TraceEngine : IDisposable
             s.End = endTimeUnixNanoseconds;
             s.EndIsUnixNanoseconds = true;
         }
+        else if (s.StartIsUnixNanoseconds)
+        {
+            // The host timed the start with the system's clock: the end comes from the same
+            // clock, or the difference between it and kt's calibrated one could end the span
+            // before it started.
+            s.End = Math.Max(Clock.UnixNanosecondsNow(), s.Start);
+            s.EndIsUnixNanoseconds = true;
+        }
         else
         {
             s.End = Clock.Now();
