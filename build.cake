@@ -20,9 +20,10 @@ var nginxDemo = File("./bindings/nginx/demo/run.sh");
 // kt.h compiles as C++; binutils gives nm and readelf.
 // luajit2 is OpenResty's LuaJIT (Debian's plain luajit conflicts with it), which the Lua binding's
 // tests run under and libnginx-mod-http-lua embeds; nginx and nginx-dev run and build the Nginx
-// parts; wrk loads them in the tests and benchmarks.
+// parts; wrk loads them in the tests and benchmarks. chromium (headless) loads the trace viewer's
+// page in its tests.
 var systemPackages = new string[] { "gcc", "g++", "libc6-dev", "binutils", "zlib1g-dev",
-    "luajit2", "nginx", "nginx-dev", "libnginx-mod-http-lua", "wrk" };
+    "luajit2", "nginx", "nginx-dev", "libnginx-mod-http-lua", "wrk", "chromium" };
 
 // Set by Test; printed after Cake's task summary so it is the last line of the run.
 string testSummary = null;
