@@ -145,7 +145,7 @@ public sealed class OtlpJsonReaderTests
 
         Assert.Empty(file.Spans);
         Assert.Equal(2, file.SpansLeftOut);
-        Assert.Equal(1, file.UnreadableLines);
+        Assert.Equal(0, file.UnreadableLines);
         Assert.Equal(["resourceSpans[0].scopeSpans[0].spans[0] \"x\" left out: no traceId", "resourceSpans[0].scopeSpans[0].spans[1] \"y\" left out: no startTimeUnixNano"],
             file.Problems.Select(p => p.Message));
     }

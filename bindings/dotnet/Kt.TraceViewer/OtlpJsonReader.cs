@@ -86,7 +86,6 @@ internal sealed class OtlpJsonReader
 
     private void ReadLine(string line)
     {
-        int spansBefore = _spans.Count, problemsBefore = _problems.Count;
         try
         {
             using var document = JsonDocument.Parse(line);
@@ -94,36 +93,33 @@ internal sealed class OtlpJsonReader
         }
         catch (JsonException e)
         {
-            Problem($"not JSON at byte {e.BytePositionInLine + 1}: {MessageOf(e)}");
+            Unreadable($"not JSON at byte {e.BytePositionInLine + 1}: {MessageOf(e)}");
         }
         catch (InvalidOperationException e)
         {
             // Text the JSON reader took but .NET cannot hold as a string (a lone surrogate escaped as \ud800).
-            Problem($"unreadable text: {e.Message}");
+            Unreadable($"unreadable text: {e.Message}");
         }
-        // A line that gave nothing and said why in one problem counts as unreadable as a whole.
-        if (_spans.Count == spansBefore && _problems.Count > problemsBefore)
-            _unreadable++;
     }
 
     private void ReadRequest(JsonElement request)
     {
         if (request.ValueKind != JsonValueKind.Object)
         {
-            Problem($"a line is an OTLP ExportTraceServiceRequest, a JSON object; this is {OtlpJson.Describe(request)}");
+            Unreadable($"a line is an OTLP ExportTraceServiceRequest, a JSON object; this is {OtlpJson.Describe(request)}");
             return;
         }
         if (!OtlpJson.TryField(request, "resourceSpans", "resource_spans", out var resourceSpans))
         {
             var other = new[] { "resourceLogs", "resourceMetrics", "resourceProfiles" }.FirstOrDefault(name => request.TryGetProperty(name, out _));
-            Problem(other is not null
+            Unreadable(other is not null
                 ? $"an OTLP request of another signal ({other}), not of traces"
                 : "no resourceSpans: not an OTLP traces request");
             return;
         }
         if (resourceSpans.ValueKind != JsonValueKind.Array)
         {
-            Problem($"resourceSpans is {OtlpJson.Describe(resourceSpans)}, not an array");
+            Unreadable($"resourceSpans is {OtlpJson.Describe(resourceSpans)}, not an array");
             return;
         }
         int r = 0;
@@ -370,6 +366,13 @@ internal sealed class OtlpJsonReader
     private static string Nanoseconds(ulong ns) => ns < 1_000 ? $"{ns} ns" : ns < 1_000_000 ? $"{ns / 1e3:0.###} µs" : ns < 1_000_000_000 ? $"{ns / 1e6:0.###} ms" : $"{ns / 1e9:0.###} s";
 
     private void Problem(string message) => _problems.Add(new LineProblem(_line, message));
+
+    // A problem with the line as a whole: nothing of it is shown.
+    private void Unreadable(string message)
+    {
+        _unreadable++;
+        Problem(message);
+    }
 
     private static T Intern<T>(Dictionary<string, T> table, T value, string key) =>
         table.TryGetValue(key, out var known) ? known : table[key] = value;
