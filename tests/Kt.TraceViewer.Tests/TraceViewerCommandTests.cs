@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Kt.TraceViewer;
@@ -121,6 +122,48 @@ public sealed class TraceViewerCommandTests : IDisposable
     }
 
     [Fact]
+    public void Traces_past_the_first_chunk_are_found_in_theirs()
+    {
+        // 400 traces of a span with 2 KB of text: some 800 KB of documents, several chunks.
+        var padding = ",\"attributes\":[{\"key\":\"note\",\"value\":{\"stringValue\":\"" + new string('x', 2000) + "\"}}]";
+        var lines = Enumerable.Range(1, 400).Select(i =>
+            Line(Span("051581bf3cb55c13", name: $"request {i}", trace: $"{i:x32}", start: $"\"{1000 + i}\"", end: $"\"{2000 + i}\"", extra: padding)));
+        var input = Write("many.jsonl", [.. lines]);
+
+        Assert.Equal(0, Run(input).Exit);
+        var documents = Documents(File.ReadAllText(Path.Combine(_dir, "many.html")));
+
+        // Newest first: the last request's trace comes first.
+        Assert.Equal(Enumerable.Range(1, 400).Reverse().Select(i => $"request {i}"),
+            documents.Select(d => d.RootElement.GetProperty("spans")[0].GetProperty("name").GetString()));
+        using var index = JsonDocument.Parse(Block(File.ReadAllText(Path.Combine(_dir, "many.html")), "kt-index"));
+        Assert.InRange(index.RootElement.GetProperty("chunks").GetArrayLength(), 3, 4);
+    }
+
+    // Each trace's document, where the index says it is: a slice of its chunk's bytes, the chunk a slice of the block's base64.
+    private static List<JsonDocument> Documents(string html)
+    {
+        var block = Regex.Match(html, """<script id="kt-detail" type="text/plain">([A-Za-z0-9+/=]*)</script>""").Groups[1].Value;
+        using var json = JsonDocument.Parse(Block(html, "kt-index"));
+        var chunks = json.RootElement.GetProperty("chunks").EnumerateArray().Select(c => Inflate(block.Substring(c[0].GetInt32(), c[1].GetInt32()))).ToList();
+        return json.RootElement.GetProperty("traces").EnumerateArray()
+            .Select(t => JsonDocument.Parse(chunks[t[8].GetInt32()].AsMemory(t[9].GetInt32(), t[10].GetInt32())))
+            .ToList();
+    }
+
+    // A data block of the page: gzip in base64.
+    private static byte[] Block(string html, string id)
+        => Inflate(Regex.Match(html, $"""<script id="{id}" type="[^"]+">([A-Za-z0-9+/=]*)</script>""").Groups[1].Value);
+
+    private static byte[] Inflate(string base64)
+    {
+        using var gzip = new GZipStream(new MemoryStream(Convert.FromBase64String(base64)), CompressionMode.Decompress);
+        var inflated = new MemoryStream();
+        gzip.CopyTo(inflated);
+        return inflated.ToArray();
+    }
+
+    [Fact]
     public void The_page_loads_nothing_and_no_span_text_can_end_its_script()
     {
         var hostile = Span("051581bf3cb55c13", name: "</script><script>alert(1)</script><!--",
@@ -130,7 +173,7 @@ public sealed class TraceViewerCommandTests : IDisposable
         Assert.Equal(0, Run(input).Exit);
         var html = File.ReadAllText(Path.Combine(_dir, "hostile.html"));
 
-        // The template's three scripts and nothing else: every < of the data is escaped.
+        // The template's three scripts and nothing else: the data is base64.
         Assert.Equal(3, Regex.Matches(html, "<script", RegexOptions.IgnoreCase).Count);
         Assert.Equal(3, Regex.Matches(html, "</script", RegexOptions.IgnoreCase).Count);
         Assert.DoesNotContain("<img", html);
@@ -142,15 +185,14 @@ public sealed class TraceViewerCommandTests : IDisposable
         Assert.DoesNotContain("//", page.Replace("// ", ""));
         Assert.Contains("default-src 'none'", html);
 
-        // The data blocks are JSON that gives back the text as it was.
-        var index = Regex.Match(html, """<script id="kt-index" type="application/json">(.*?)</script>""", RegexOptions.Singleline).Groups[1].Value;
-        using var json = JsonDocument.Parse(index);
+        // The data blocks give back the text as it was.
+        using var json = JsonDocument.Parse(Block(html, "kt-index"));
         var names = json.RootElement.GetProperty("strings").EnumerateArray().Select(s => s.GetString()).ToList();
         Assert.Contains("</script><script>alert(1)</script><!--", names);
     }
 
     [Fact]
-    public void Each_traces_document_is_where_the_index_says_even_after_text_beyond_ascii()
+    public void Each_traces_document_is_where_the_index_says_after_text_beyond_ascii()
     {
         var input = Write("unicode.jsonl", Line(
             Span("051581bf3cb55c13", name: "naïve café 😀", trace: "00000000000000000000000000000001", start: "\"2000\"", end: "\"3000\""),
@@ -159,16 +201,7 @@ public sealed class TraceViewerCommandTests : IDisposable
         Assert.Equal(0, Run(input).Exit);
         var html = File.ReadAllText(Path.Combine(_dir, "unicode.html"));
 
-        // The page takes each document as a substring of the block's text (UTF-16 units, as a C# string has them).
-        var block = Regex.Match(html, """<script id="kt-detail" type="text/plain">(.*?)</script>""", RegexOptions.Singleline).Groups[1].Value;
-        var index = Regex.Match(html, """<script id="kt-index" type="application/json">(.*?)</script>""", RegexOptions.Singleline).Groups[1].Value;
-        using var json = JsonDocument.Parse(index);
-        var names = new List<string>();
-        foreach (var trace in json.RootElement.GetProperty("traces").EnumerateArray())
-        {
-            using var detail = JsonDocument.Parse(block.Substring(trace[8].GetInt32(), trace[9].GetInt32()));
-            names.Add(detail.RootElement.GetProperty("spans")[0].GetProperty("name").GetString()!);
-        }
+        var names = Documents(html).Select(d => d.RootElement.GetProperty("spans")[0].GetProperty("name").GetString()!).ToList();
         Assert.Equal(["naïve café 😀", "日本語"], names);
     }
 }

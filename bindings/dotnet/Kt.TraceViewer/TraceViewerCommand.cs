@@ -13,7 +13,7 @@ namespace Kt.TraceViewer;
 internal static class TraceViewerCommand
 {
     /// <summary>How many of the problems are printed; the page lists more.</summary>
-    private const int PrintedProblems = 20;
+    private const int PrintedProblems = 10;
 
     public const string Usage = "usage: Kt.TraceViewer TRACES.jsonl [PAGE.html]   (an OTLP JSON lines file; the page defaults to TRACES.html)";
 

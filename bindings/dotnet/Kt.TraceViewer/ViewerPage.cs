@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -9,16 +10,20 @@ namespace Kt.TraceViewer;
 
 /// <summary>
 /// Writes the viewer: <c>ViewerPage.html</c> (its style and script inline, no network) with the
-/// traces inside it as data. The list of traces is one JSON document the page parses when it
-/// opens; each trace's spans are a JSON document of their own, one after another in a text
-/// block, which the page parses only when that trace is opened, so a file of 100,000 spans opens
-/// as fast as its list. All text is JSON-escaped with <c>&lt;</c> as <c>\u003c</c>, so nothing
-/// in a span can end the script element it sits in.
+/// traces inside it as data. The list of traces is one JSON document the page reads when it
+/// opens. Each trace's spans are a JSON document of their own; a few hundred kilobytes of them
+/// make a chunk, and the page inflates a chunk only when one of its traces is opened. The list
+/// and each chunk are gzip in base64: a browser spends its time on a page's bytes (100,000
+/// spans are 40 MiB of JSON, which took Chromium over 2 s just to parse as HTML on a busy
+/// machine; this way the page is under 5 MiB), and the page inflates them with the browser's
+/// own DecompressionStream. Base64 has no <c>&lt;</c>, so nothing in a span can end the script
+/// element it sits in.
 /// </summary>
 internal static class ViewerPage
 {
     private const string DetailMarker = "/*KT-DETAIL*/", IndexMarker = "/*KT-INDEX*/";
     private const int MaxListedProblems = 1000;
+    private const int ChunkBytes = 256 * 1024;
 
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.Create(UnicodeRanges.All) };
 
@@ -28,7 +33,6 @@ internal static class ViewerPage
         var template = Template();
         int detailAt = template.IndexOf(DetailMarker, StringComparison.Ordinal);
         int indexAt = template.IndexOf(IndexMarker, StringComparison.Ordinal);
-        output.Write(Encoding.UTF8.GetBytes(template[..detailAt]));
 
         // Resources and scopes are listed once in the index; spans name them by position.
         var resources = new Dictionary<TraceResource, int>(ReferenceEqualityComparer.Instance);
@@ -39,25 +43,48 @@ internal static class ViewerPage
             scopes.TryAdd(row.Span.Scope, scopes.Count);
         }
 
-        // Each trace's document, and where it lies in the block as the page's string sees it (UTF-16 units).
-        var places = new (long Offset, int Length)[traces.Count];
-        var buffer = new ArrayBufferWriter<byte>(64 * 1024);
-        long offset = 0;
+        // The chunks, written as they fill; each trace's chunk and where its bytes lie in it once inflated.
+        output.Write(Encoding.UTF8.GetBytes(template[..detailAt]));
+        var places = new (int Chunk, int Offset, int Length)[traces.Count];
+        var chunks = new List<(long Offset, long Length)>();
+        var chunk = new ArrayBufferWriter<byte>(ChunkBytes + 64 * 1024);
+        long written = 0;
+        void Flush()
+        {
+            var compressed = Gzip(gzip => gzip.Write(chunk.WrittenSpan));
+            long length = Base64Block.Write(output, compressed.GetBuffer().AsSpan(0, (int)compressed.Length));
+            chunks.Add((written, length));
+            written += length;
+            chunk.ResetWrittenCount();
+        }
         for (int t = 0; t < traces.Count; t++)
         {
-            buffer.ResetWrittenCount();
-            using (var json = new Utf8JsonWriter(buffer, Options))
+            int start = chunk.WrittenCount;
+            using (var json = new Utf8JsonWriter(chunk, Options))
                 WriteDetail(json, traces[t], resources, scopes);
-            int length = Encoding.UTF8.GetCharCount(buffer.WrittenSpan);
-            places[t] = (offset, length);
-            offset += length;
-            output.Write(buffer.WrittenSpan);
+            places[t] = (chunks.Count, start, chunk.WrittenCount - start);
+            if (chunk.WrittenCount >= ChunkBytes)
+                Flush();
         }
+        if (chunk.WrittenCount > 0)
+            Flush();
 
+        var index = Gzip(gzip =>
+        {
+            using var json = new Utf8JsonWriter(gzip, Options);
+            WriteIndex(json, file, traces, places, chunks, source, InOrder(resources), InOrder(scopes));
+        });
         output.Write(Encoding.UTF8.GetBytes(template[(detailAt + DetailMarker.Length)..indexAt]));
-        using (var json = new Utf8JsonWriter(output, Options))
-            WriteIndex(json, file, traces, places, source, InOrder(resources), InOrder(scopes));
+        Base64Block.Write(output, index.GetBuffer().AsSpan(0, (int)index.Length));
         output.Write(Encoding.UTF8.GetBytes(template[(indexAt + IndexMarker.Length)..]));
+    }
+
+    private static MemoryStream Gzip(Action<Stream> write)
+    {
+        var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+            write(gzip);
+        return compressed;
     }
 
     private static string Template()
@@ -69,8 +96,8 @@ internal static class ViewerPage
     }
 
     // The list: one array per trace (the page names the positions), names and services as indexes into one table of strings.
-    private static void WriteIndex(Utf8JsonWriter json, TraceFile file, IReadOnlyList<Trace> traces, (long Offset, int Length)[] places,
-        string source, IEnumerable<TraceResource> resources, IEnumerable<TraceScope> scopes)
+    private static void WriteIndex(Utf8JsonWriter json, TraceFile file, IReadOnlyList<Trace> traces, (int Chunk, int Offset, int Length)[] places,
+        List<(long Offset, long Length)> chunks, string source, IEnumerable<TraceResource> resources, IEnumerable<TraceScope> scopes)
     {
         var strings = new StringTable();
         json.WriteStartObject();
@@ -112,7 +139,7 @@ internal static class ViewerPage
         }
         json.WriteEndArray();
 
-        // [id, root name, [services], start, duration ns, spans, errors, [names], offset, length, has root]
+        // [id, root name, [services], start, duration ns, spans, errors, [names], chunk, offset, length, has root]
         json.WriteStartArray("traces");
         for (int t = 0; t < traces.Count; t++)
         {
@@ -132,9 +159,21 @@ internal static class ViewerPage
             foreach (var name in trace.Names)
                 json.WriteNumberValue(strings.Index(name));
             json.WriteEndArray();
+            json.WriteNumberValue(places[t].Chunk);
             json.WriteNumberValue(places[t].Offset);
             json.WriteNumberValue(places[t].Length);
             json.WriteNumberValue(trace.HasRoot ? 1 : 0);
+            json.WriteEndArray();
+        }
+        json.WriteEndArray();
+
+        // Each chunk's place in the block of chunks: [offset, length] in base64 characters.
+        json.WriteStartArray("chunks");
+        foreach (var (offset, length) in chunks)
+        {
+            json.WriteStartArray();
+            json.WriteNumberValue(offset);
+            json.WriteNumberValue(length);
             json.WriteEndArray();
         }
         json.WriteEndArray();
