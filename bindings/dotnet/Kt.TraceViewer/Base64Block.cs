@@ -8,10 +8,8 @@ internal static class Base64Block
 {
     private const int Piece = 48 * 1024; // a multiple of 3: no padding until the end
 
-    /// <summary>Writes <paramref name="bytes"/> in base64; returns how many characters that took.</summary>
-    public static long Write(Stream output, ReadOnlySpan<byte> bytes)
+    public static void Write(Stream output, ReadOnlySpan<byte> bytes)
     {
-        long total = 0;
         var encoded = ArrayPool<byte>.Shared.Rent(Base64.GetMaxEncodedToUtf8Length(Piece));
         try
         {
@@ -20,7 +18,6 @@ internal static class Base64Block
                 var piece = bytes[..Math.Min(Piece, bytes.Length)];
                 Base64.EncodeToUtf8(piece, encoded, out _, out int written);
                 output.Write(encoded, 0, written);
-                total += written;
                 bytes = bytes[piece.Length..];
             }
         }
@@ -28,6 +25,5 @@ internal static class Base64Block
         {
             ArrayPool<byte>.Shared.Return(encoded);
         }
-        return total;
     }
 }

@@ -43,18 +43,13 @@ internal static class ViewerPage
             scopes.TryAdd(row.Span.Scope, scopes.Count);
         }
 
-        // The chunks, written as they fill; each trace's chunk and where its bytes lie in it once inflated.
-        output.Write(Encoding.UTF8.GetBytes(template[..detailAt]));
+        // The chunks, compressed as they fill; each trace's chunk and where its bytes lie in it once inflated.
         var places = new (int Chunk, int Offset, int Length)[traces.Count];
-        var chunks = new List<(long Offset, long Length)>();
+        var chunks = new List<MemoryStream>();
         var chunk = new ArrayBufferWriter<byte>(ChunkBytes + 64 * 1024);
-        long written = 0;
-        void Flush()
+        void Close()
         {
-            var compressed = Gzip(gzip => gzip.Write(chunk.WrittenSpan));
-            long length = Base64Block.Write(output, compressed.GetBuffer().AsSpan(0, (int)compressed.Length));
-            chunks.Add((written, length));
-            written += length;
+            chunks.Add(Gzip(gzip => gzip.Write(chunk.WrittenSpan)));
             chunk.ResetWrittenCount();
         }
         for (int t = 0; t < traces.Count; t++)
@@ -64,19 +59,26 @@ internal static class ViewerPage
                 WriteDetail(json, traces[t], resources, scopes);
             places[t] = (chunks.Count, start, chunk.WrittenCount - start);
             if (chunk.WrittenCount >= ChunkBytes)
-                Flush();
+                Close();
         }
         if (chunk.WrittenCount > 0)
-            Flush();
+            Close();
+        var base64 = new List<(long Offset, long Length)>();
+        foreach (var c in chunks)
+            base64.Add((base64.Count == 0 ? 0 : base64[^1].Offset + base64[^1].Length, (c.Length + 2) / 3 * 4));
 
+        // The list first, the chunks last: the page shows the list while the browser still parses the chunks.
         var index = Gzip(gzip =>
         {
             using var json = new Utf8JsonWriter(gzip, Options);
-            WriteIndex(json, file, traces, places, chunks, source, InOrder(resources), InOrder(scopes));
+            WriteIndex(json, file, traces, places, base64, source, InOrder(resources), InOrder(scopes));
         });
-        output.Write(Encoding.UTF8.GetBytes(template[(detailAt + DetailMarker.Length)..indexAt]));
+        output.Write(Encoding.UTF8.GetBytes(template[..indexAt]));
         Base64Block.Write(output, index.GetBuffer().AsSpan(0, (int)index.Length));
-        output.Write(Encoding.UTF8.GetBytes(template[(indexAt + IndexMarker.Length)..]));
+        output.Write(Encoding.UTF8.GetBytes(template[(indexAt + IndexMarker.Length)..detailAt]));
+        foreach (var c in chunks)
+            Base64Block.Write(output, c.GetBuffer().AsSpan(0, (int)c.Length));
+        output.Write(Encoding.UTF8.GetBytes(template[(detailAt + DetailMarker.Length)..]));
     }
 
     private static MemoryStream Gzip(Action<Stream> write)
