@@ -21,7 +21,7 @@ public sealed class DemoPageTests(ChromiumFixture chromium, DemoFixture demo) : 
         Assert.Equal((traces.Count, traces.Count), await tab.TraceCountAsync());
         Assert.Contains($"{traces.Count} traces · {demo.Spans.Count} spans", await tab.Page.EvaluateAsync<string>("document.getElementById('summary').textContent"));
 
-        // The rows in the page are the newest ones, in order, each with its root's name, span count and error marker.
+        // The rows in the page are the newest ones, in order, each with its root's name, start (UTC, to the microsecond), span count and error marker.
         var shown = await tab.TraceRowsAsync();
         Assert.InRange(shown.Count, 5, traces.Count);
         for (int i = 0; i < shown.Count; i++)
@@ -32,6 +32,8 @@ public sealed class DemoPageTests(ChromiumFixture chromium, DemoFixture demo) : 
             Assert.Equal(trace.Count, shown[i].Spans);
             Assert.Equal(trace.Any(s => s.StatusCode == 2), shown[i].Error);
             Assert.Equal("kt-demo-nginx", shown[i].Service);
+            var start = DateTime.UnixEpoch.AddTicks((long)(trace.Min(s => s.Start) / 100));
+            Assert.Equal(start.ToString("yyyy-MM-dd HH:mm:ss.ffffff", System.Globalization.CultureInfo.InvariantCulture), shown[i].Start);
         }
         tab.AssertCleanRun();
     }

@@ -72,11 +72,11 @@ internal sealed class ViewerTab : IAsyncDisposable
             [...document.querySelectorAll('#trace-list .trace-row')]
               .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
               .map((r) => ({ id: r.dataset.trace, name: r.querySelector('.name').textContent, spans: Number(r.querySelector('.spans').textContent),
-                error: r.classList.contains('error'), service: r.querySelector('.service').textContent }))
+                error: r.classList.contains('error'), service: r.querySelector('.service').textContent, start: r.querySelector('.start').textContent }))
             """);
         return rows.EnumerateArray().Select(r => new ShownTrace(
             r.GetProperty("id").GetString()!, r.GetProperty("name").GetString()!, r.GetProperty("spans").GetInt32(),
-            r.GetProperty("error").GetBoolean(), r.GetProperty("service").GetString()!)).ToList();
+            r.GetProperty("error").GetBoolean(), r.GetProperty("service").GetString()!, r.GetProperty("start").GetString()!)).ToList();
     }
 
     /// <summary>The selected span's attributes as the details panel shows them: key to (value, type).</summary>
@@ -116,4 +116,4 @@ internal sealed class ViewerTab : IAsyncDisposable
 
 internal sealed record ShownSpan(string Id, string Parent, int Depth, string Kind, string Name, bool Error, string? Orphan, int Events);
 
-internal sealed record ShownTrace(string Id, string Name, int Spans, bool Error, string Service);
+internal sealed record ShownTrace(string Id, string Name, int Spans, bool Error, string Service, string Start);
