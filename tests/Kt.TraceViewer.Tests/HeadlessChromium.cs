@@ -48,6 +48,7 @@ internal sealed partial class HeadlessChromium : IAsyncDisposable
             ?? throw new InvalidOperationException("no chromium on the PATH: ./build.sh setup installs Debian's chromium package");
         var profile = Directory.CreateTempSubdirectory("kt-chromium-").FullName;
         var start = new ProcessStartInfo(executable) { RedirectStandardError = true, RedirectStandardOutput = true };
+        // No sandbox: CI runs as root, where Chromium's sandbox refuses to start; the pages are the tests' own files.
         foreach (var argument in new[]
         {
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
