@@ -8,6 +8,7 @@ var testResults = Directory("./artifacts/test-results");
 var benchArtifacts = Directory("./artifacts/bench");
 var benchProject = File("./bench/Kt.Bench/Kt.Bench.csproj");
 var demoProject = File("./bindings/dotnet/Kt.Demo/Kt.Demo.csproj");
+var viewerProject = File("./bindings/dotnet/Kt.TraceViewer/Kt.TraceViewer.csproj");
 var nativeProject = File("./native/Kt.Native.csproj");
 var nativeOutput = Directory("./artifacts/native");
 var cTests = File("./tests/c/run.sh");
@@ -20,9 +21,10 @@ var nginxDemo = File("./bindings/nginx/demo/run.sh");
 // kt.h compiles as C++; binutils gives nm and readelf.
 // luajit2 is OpenResty's LuaJIT (Debian's plain luajit conflicts with it), which the Lua binding's
 // tests run under and libnginx-mod-http-lua embeds; nginx and nginx-dev run and build the Nginx
-// parts; wrk loads them in the tests and benchmarks.
+// parts; wrk loads them in the tests and benchmarks. chromium (headless) loads the trace viewer's
+// page in its tests.
 var systemPackages = new string[] { "gcc", "g++", "libc6-dev", "binutils", "zlib1g-dev",
-    "luajit2", "nginx", "nginx-dev", "libnginx-mod-http-lua", "wrk" };
+    "luajit2", "nginx", "nginx-dev", "libnginx-mod-http-lua", "wrk", "chromium" };
 
 // Set by Test; printed after Cake's task summary so it is the last line of the run.
 string testSummary = null;
@@ -296,7 +298,7 @@ Task("BenchNginx")
 });
 
 Task("Demo")
-    .Description("The Nginx demo: nginx with the kt module takes some traffic, leaves its spans in artifacts/demo/traces.jsonl, and Kt.Demo prints them back as trees.")
+    .Description("The Nginx demo: nginx with the kt module takes some traffic, leaves its spans in artifacts/demo/traces.jsonl, Kt.Demo prints them back as trees, and Kt.TraceViewer writes them as a page, artifacts/demo/traces.html.")
     .IsDependentOn("Setup")
     .IsDependentOn("NginxModule")
     .Does(() =>
@@ -309,6 +311,10 @@ Task("Demo")
     if (exit != 0) throw new CakeException($"bindings/nginx/demo/run.sh exited with {exit}");
     DotNetRun(demoProject.Path.FullPath,
         new ProcessArgumentBuilder().Append("--jsonl").Append("artifacts/demo/traces.jsonl"),
+        new DotNetRunSettings { Configuration = configuration, NoBuild = true });
+    // The same spans as a page to open in a browser: artifacts/demo/traces.html (the tool prints its path).
+    DotNetRun(viewerProject.Path.FullPath,
+        new ProcessArgumentBuilder().Append("artifacts/demo/traces.jsonl"),
         new DotNetRunSettings { Configuration = configuration, NoBuild = true });
 });
 

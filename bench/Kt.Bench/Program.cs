@@ -14,6 +14,8 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "sendcost")
             return SendCost.Run(args);
+        if (args.Length > 0 && args[0] == "viewer")
+            return ViewerLoad.Run(args).GetAwaiter().GetResult();
         var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, CreateConfig(args));
         return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? 1 : 0;
     }

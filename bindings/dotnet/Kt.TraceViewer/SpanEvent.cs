@@ -1,0 +1,4 @@
+namespace Kt.TraceViewer;
+
+/// <summary>A span's event.</summary>
+internal sealed record SpanEvent(string Name, ulong TimeUnixNano, IReadOnlyList<KeyValue> Attributes, uint DroppedAttributesCount);
