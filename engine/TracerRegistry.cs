@@ -25,7 +25,10 @@ internal sealed class TracerRegistry
                 _namespaces.Add(ns, nsIndex);
             }
             var index = (ushort)_namesUtf8.Length;
-            _namesUtf8 = [.. _namesUtf8, Encoding.UTF8.GetBytes(name)];
+            // Pinned, so that a host may hold a pointer to a span's tracer name (kt_span_info).
+            var nameUtf8 = GC.AllocateUninitializedArray<byte>(Encoding.UTF8.GetByteCount(name), pinned: true);
+            Encoding.UTF8.GetBytes(name, nameUtf8);
+            _namesUtf8 = [.. _namesUtf8, nameUtf8];
             _namespaceOf = [.. _namespaceOf, nsIndex];
             return (index, nsIndex);
         }
