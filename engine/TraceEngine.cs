@@ -72,6 +72,8 @@ public sealed partial class TraceEngine : IDisposable
 
     internal ReadOnlySpan<byte> TracerNameUtf8(ushort index) => _tracers.NameUtf8(index);
 
+    internal ReadOnlySpan<byte> TracerNamespaceUtf8(ushort index) => _tracers.NamespaceUtf8(index);
+
     // ---- the hot path -------------------------------------------------------------------
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -83,6 +83,9 @@ public readonly ref struct SpanView
     /// <summary>Links not kept because of limits.</summary>
     public int DroppedLinks => Slot.DroppedLinks;
 
+    /// <summary>The namespace of the tracer's active span, UTF-8.</summary>
+    internal ReadOnlySpan<byte> ScopeNamespace => _engine.TracerNamespaceUtf8(Slot.Tracer);
+
     /// <summary>True once the span has ended (a finished span its context keeps).</summary>
     internal bool IsFinished => Slot.State == SlotState.Kept;
 

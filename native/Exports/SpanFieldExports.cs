@@ -47,6 +47,7 @@ internal static unsafe class SpanFieldExports
             info.Parent = (ulong)view.ParentToken;
             info.Name = Str(view.Name);
             info.Tracer = Str(view.ScopeName);
+            info.TracerNamespace = Str(view.ScopeNamespace);
             info.StatusMessage = Str(view.StatusMessage);
             info.StartTimeNs = view.StartUnixNanoseconds;
             info.EndTimeNs = view.IsFinished ? view.EndUnixNanoseconds : 0;

@@ -97,6 +97,7 @@ internal unsafe struct KtSpanInfo
     public ulong Parent;
     public KtStr Name;
     public KtStr Tracer;
+    public KtStr TracerNamespace;
     public KtStr StatusMessage;
     public long StartTimeNs;
     public long EndTimeNs;

@@ -389,6 +389,7 @@ typedef struct kt_span_info_t {
     kt_span parent;             /* the local parent while it can still be read, else 0 */
     kt_str name;                /* empty for a span that does not record */
     kt_str tracer;              /* the name of the tracer that started it */
+    kt_str tracer_namespace;    /* the namespace of that tracer's active span */
     kt_str status_message;
     int64_t start_time_ns;      /* Unix nanoseconds */
     int64_t end_time_ns;        /* Unix nanoseconds; 0 while the span is open */

@@ -81,7 +81,7 @@ static void test_info_reads_an_open_span(void)
 
     info = info_of(root);
     CHECK(str_is(info.name, "root span"));
-    CHECK(str_is(info.tracer, "fields"));
+    CHECK(str_is(info.tracer, "fields") && str_is(info.tracer_namespace, "fields"));
     CHECK(info.kind == KT_KIND_SERVER);
     CHECK(info.start_time_ns == 1700000000000000000LL);
     CHECK(info.end_time_ns == 0);
