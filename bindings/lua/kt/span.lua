@@ -6,6 +6,7 @@ local ffi = require "ffi"
 local native = require "kt.native"
 local attributes = require "kt.attributes"
 local fields = require "kt.fields"
+local log = require "kt.log"
 
 local type, tostring = type, tostring
 local ffi_string = ffi.string
@@ -17,6 +18,8 @@ local STATUS_ERROR = 2
 
 local methods = {}
 local M = { methods = methods }
+
+local finish_info = ffi.new("kt_span_info_t")
 
 local function failure(status, what)
     local C = native.C
@@ -45,6 +48,13 @@ function methods.finish(self, end_time_ns)
         end
         if end_time_ns ~= end_time_ns or end_time_ns < 0 then
             return nil, "finish: end_time_ns must be Unix nanoseconds, not " .. tostring(end_time_ns)
+        end
+        -- As Kong: a span does not end before it started; it stays open, and the caller is told.
+        if native.C.kt_span_info(handle, finish_info) == OK and finish_info.start_time_ns > end_time_ns then
+            local err = "finish: end_time_ns " .. tostring(end_time_ns) .. " is before the span's start "
+                .. tostring(finish_info.start_time_ns):gsub("LL$", "") .. "; the span is still open"
+            log.once(err)
+            return nil, err
         end
         at = end_time_ns
     end
