@@ -1,10 +1,13 @@
 -- Which kt_context a call belongs to. In an Nginx request it is the request's: the Nginx kt
 -- module's when it is loaded ($kt_context; the module ends it with the request, so Lua spans join
 -- its trace), otherwise one this binding begins and keeps in ngx.ctx. A request's context keeps
--- its finished spans until it ends, as Kong's requests do (kt_context_keep_finished). Outside
--- requests (plain LuaJIT, timers, init_worker) one context serves the Lua state, and its spans
--- go to export as they finish, since it never ends; tracing.begin_request() gives it a
--- request's life until tracing.end_request().
+-- its finished spans until it ends, as Kong's requests do (kt_context_keep_finished), when its
+-- end is sure: the module's always; one of the binding's when tracing.init was told
+-- keep_request_spans = true, a promise that log_by_lua* calls tracing.end_request() (else it
+-- would end only when ngx.ctx is collected). Outside requests (plain LuaJIT, timers,
+-- init_worker) one context serves the Lua state, and its spans go to export as they finish,
+-- since it never ends; tracing.begin_request() gives it a request's life until
+-- tracing.end_request().
 local ffi = require "ffi"
 local native = require "kt.native"
 local engine = require "kt.engine"
@@ -13,8 +16,9 @@ local tonumber = tonumber
 local rawget = rawget
 
 local M = {
-    -- Whether request contexts keep their finished spans (tracing.init's keep_request_spans).
-    keep_request_spans = true,
+    -- Whether request contexts keep their finished spans (tracing.init's keep_request_spans):
+    -- true for every request, false for none, nil for those the Nginx module ends.
+    keep_request_spans = nil,
     -- Called with ngx.ctx when a request first uses kt (kt.span_lists makes Kong's lists there).
     on_request = nil,
 }
@@ -57,8 +61,10 @@ end
 
 -- A request's first use of kt: its context keeps finished spans, and Kong's span lists appear
 -- in its ngx.ctx.
-local function first_use(ctx, handle)
-    if M.keep_request_spans then native.C.kt_context_keep_finished(handle, 1) end
+local function first_use(ctx, handle, owned)
+    local keep = M.keep_request_spans
+    if keep == nil then keep = not owned end
+    if keep then native.C.kt_context_keep_finished(handle, 1) end
     if M.on_request then M.on_request(ctx) end
     return handle
 end
@@ -73,7 +79,7 @@ local function request_context(ngx)
         if handle then
             box = ffi.new("kt_lua_context", handle, 0)
             ctx[CTX_KEY] = box
-            return first_use(ctx, handle)
+            return first_use(ctx, handle, false)
         end
     end
     local handle = begin()
@@ -82,7 +88,7 @@ local function request_context(ngx)
     -- ngx.ctx is collected, or at once by tracing.end_request() (e.g. in log_by_lua*).
     box = ffi.gc(ffi.new("kt_lua_context", handle, 1), end_owned)
     ctx[CTX_KEY] = box
-    return first_use(ctx, handle)
+    return first_use(ctx, handle, true)
 end
 
 local function in_request()

@@ -92,8 +92,11 @@ decorate(noop_tracer)
 --- tracing.init(settings): starts the engine (kt_init's keys: exporter, endpoint, protocol,
 --- headers, service_name, resource_attributes, file, sampling_rate, max_spans and the span
 --- limits...); what is not given comes from the OTEL_* environment variables. The binding's own:
---- libkt (the path of libkt.so) and keep_request_spans (default true: a request's finished spans
---- stay readable until it ends; false sends them to export as they finish).
+--- libkt (the path of libkt.so) and keep_request_spans: whether a request's finished spans stay
+--- readable (and listed) until it ends, as Kong's do. By default they do in requests the Nginx
+--- kt module ends; true makes every request keep them, a promise that log_by_lua* calls
+--- tracing.end_request() when the module is not loaded; false sends them to export as they finish.
+--- It may be given again once the engine runs, and only this setting then changes.
 function tracing.init(settings)
     if type(settings) == "table" and settings.keep_request_spans ~= nil then
         if type(settings.keep_request_spans) ~= "boolean" then
