@@ -331,7 +331,8 @@ function M.new(name, sampling_rate, namespace, handle)
     --- rate defaults to the tracer's; 1 or more keeps every trace, 0 or less none. An id shorter
     --- than 8 bytes has too few random bits: nil and a message, as Kong's.
     function tracer.sampler(trace_id, rate)
-        rate = rate or sampling_rate
+        -- The field, not the argument of new: tracing.init sets the global tracer's rate.
+        rate = rate or tracer.sampling_rate
         if type(rate) ~= "number" or rate ~= rate then return nil, "sampler: the sampling rate is not a number" end
         if rate >= 1 then return true end
         if rate <= 0 then return false end
