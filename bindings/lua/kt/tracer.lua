@@ -112,18 +112,20 @@ function M.new(name, sampling_rate, namespace, handle)
         return context ~= nil and C.kt_active_span(t, context, out_span) == OK and out_span[0] ~= 0
     end
 
+    -- kt_start_span, or kt_start_span_in_trace when Kong's trace_id or parent_id were given.
+    local function start_native(t, context, span_name, o, trace_id, parent_id)
+        if trace_id ~= nil or parent_id ~= nil then
+            return native.C.kt_start_span_in_trace(t, context or 0, span_name, #span_name, o, trace_id, parent_id, out_span)
+        end
+        return native.C.kt_start_span(t, context or 0, span_name, #span_name, o, out_span)
+    end
+
     -- The engine refused an attribute that Lua could not check (bad UTF-8): the span starts
     -- without them, then takes them one by one, and the ones refused are named.
-    local function start_then_set(context, span_name, options, where, trace_id, parent_id)
+    local function start_then_set(t, context, span_name, options, where, trace_id, parent_id)
         local o = options_buffer
         o.attributes, o.attribute_count = nil, 0
-        local C = native.C
-        local status
-        if trace_id ~= nil or parent_id ~= nil then
-            status = C.kt_start_span_in_trace(resolve(), context or 0, span_name, #span_name, o, trace_id, parent_id, out_span)
-        else
-            status = C.kt_start_span(resolve(), context or 0, span_name, #span_name, o, out_span)
-        end
+        local status = start_native(t, context, span_name, o, trace_id, parent_id)
         if status ~= OK then
             local _, message = failure(status, where)
             return refused(message)
@@ -165,16 +167,10 @@ function M.new(name, sampling_rate, namespace, handle)
                 o.attributes, o.attribute_count, left_out = attributes.from_table(options.attributes, anchors, where .. ": options.attributes", true)
             end
         end
-        local C = native.C
-        local status
-        if trace_id ~= nil or parent_id ~= nil then
-            status = C.kt_start_span_in_trace(t, context or 0, span_name, #span_name, o, trace_id, parent_id, out_span)
-        else
-            status = C.kt_start_span(t, context or 0, span_name, #span_name, o, out_span)
-        end
+        local status = start_native(t, context, span_name, o, trace_id, parent_id)
         if anchors then attributes.unpin() end
         if status == native.E_INVALID_ARGUMENT and o.attribute_count > 0 and native.last_error():find("options.attributes", 1, true) then
-            return start_then_set(context, span_name, options, where, trace_id, parent_id)
+            return start_then_set(t, context, span_name, options, where, trace_id, parent_id)
         end
         if status ~= OK then
             local _, message = failure(status, where)
