@@ -1,6 +1,7 @@
 -- A span is a kt_lua_span cdata: one 64-bit handle, no Lua table. Its methods are the seed's;
 -- every one returns true, or nil and a message (a span used after finish or release gets
--- "stale span", the engine's generation check). The no-op span (handle 0) does nothing and
+-- "stale span", the engine's generation check). Kong's fields (span.name, span.trace_id...) are
+-- read and written through the handle (kt.fields). The no-op span (handle 0) does nothing and
 -- never calls into libkt.so, so it is safe in Nginx's master too.
 local ffi = require "ffi"
 local native = require "kt.native"
