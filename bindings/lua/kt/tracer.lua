@@ -59,10 +59,12 @@ local function check_options(options, where)
     if parent ~= nil and not span.is(parent) then
         return nil, where .. ": options.parent must be a span, not a " .. type(parent)
     end
-    for _, id in ipairs { "trace_id", "parent_id" } do
-        if options[id] ~= nil and type(options[id]) ~= "string" then
-            return nil, where .. ": options." .. id .. " must be a byte string, not a " .. type(options[id])
-        end
+    local trace_id, parent_id = options.trace_id, options.parent_id
+    if trace_id ~= nil and type(trace_id) ~= "string" then
+        return nil, where .. ": options.trace_id must be a byte string, not a " .. type(trace_id)
+    end
+    if parent_id ~= nil and type(parent_id) ~= "string" then
+        return nil, where .. ": options.parent_id must be a byte string, not a " .. type(parent_id)
     end
     local given = options.attributes
     if given ~= nil and type(given) ~= "table" then
