@@ -44,6 +44,16 @@ static kt_counters_t counters_after_flush(void)
     return c;
 }
 
+/* The x86-64 layout the bindings declare (Lua's cdef, .NET's KtSpanInfoNative). */
+static void test_span_info_layout(void)
+{
+    CHECK(sizeof(kt_span_info_t) == 160);
+    CHECK(offsetof(kt_span_info_t, parent) == 32);
+    CHECK(offsetof(kt_span_info_t, start_time_ns) == 104);
+    CHECK(offsetof(kt_span_info_t, kind) == 120);
+    CHECK(offsetof(kt_span_info_t, link_count) == 156);
+}
+
 static void test_calls_before_init_are_refused(void)
 {
     kt_span_info_t info;
@@ -519,6 +529,7 @@ int main(void)
 {
     kt_option options[1] = { { { "max_spans", 9 }, { "256", 3 } } };
     tu_install_crash_handler();
+    RUN(test_span_info_layout);
     RUN(test_calls_before_init_are_refused);
     if (kt_init(options, 1) != KT_OK || kt_tracer_new(S("fields"), 1.0, S(""), &g_tracer) != KT_OK) {
         printf("kt_init failed: %s\n", kt_last_error());

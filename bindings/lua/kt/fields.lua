@@ -172,7 +172,7 @@ local function to_id(value, buffer, size)
 end
 M.to_id = to_id
 
-local function failed(self, key, status)
+local function failed(key, status)
     if status == native.E_STALE then
         log.once("span." .. key .. " = ...: the span has ended with its request (or was released); the write is ignored")
     else
@@ -188,17 +188,17 @@ local writers = {
             return
         end
         local status = native.C.kt_span_set_trace_id(self.handle, id)
-        if status ~= OK then failed(self, "trace_id", status) end
+        if status ~= OK then failed("trace_id", status) end
     end,
     parent_id = function(self, value)
         local status = native.C.kt_span_set_parent_id(self.handle, to_id(value, id8, 8))
-        if status ~= OK then failed(self, "parent_id", status) end
+        if status ~= OK then failed("parent_id", status) end
     end,
     should_sample = function(self, value)
         -- A span that did not record has nothing to export: only false takes effect.
         if value then return end
         local status = native.C.kt_span_withdraw(self.handle)
-        if status ~= OK then failed(self, "should_sample", status) end
+        if status ~= OK then failed("should_sample", status) end
     end,
     name = function(self, value)
         local ok, err = self:update_name(value)
@@ -206,7 +206,7 @@ local writers = {
     end,
     start_time_ns = function(self, value)
         local status = native.C.kt_span_set_start_time(self.handle, value)
-        if status ~= OK then failed(self, "start_time_ns", status) end
+        if status ~= OK then failed("start_time_ns", status) end
     end,
     status = function(self, value)
         local ok, err = self:set_status(value)
