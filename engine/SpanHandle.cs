@@ -35,7 +35,10 @@ public readonly ref struct SpanHandle
     /// <summary>True while the span is alive, sampled or not.</summary>
     public bool IsAlive => Engine is not null && Engine.Resolve(Token, out _) == KtStatus.Ok;
 
-    /// <summary>The span's ids and flags; invalid for the no-op span and for a stale handle.</summary>
+    /// <summary>
+    /// The span's ids and flags; invalid for the no-op span and for a stale handle. A finished
+    /// span its context keeps (<see cref="TraceContext.KeepsFinishedSpans"/>) still has them.
+    /// </summary>
     public SpanContext Context => Engine is null ? default : Engine.GetContext(Token);
 
     /// <summary>Sets a string attribute; a key set twice keeps the last value.</summary>

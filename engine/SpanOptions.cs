@@ -21,6 +21,16 @@ public ref struct SpanOptions
     /// <summary>A parent from another process, when there is no local one.</summary>
     public SpanContext RemoteParent;
 
+    /// <summary>
+    /// The trace to continue (Kong's <c>trace_id</c> option) when the span has no local parent
+    /// and no <see cref="RemoteParent"/>; it comes before the context's remote parent. The
+    /// tracer's sampler decides on it unless <see cref="ShouldSample"/> or the context does.
+    /// </summary>
+    public TraceId TraceId;
+
+    /// <summary>The parent span in another process (Kong's <c>parent_id</c> option), under the same conditions as <see cref="TraceId"/>.</summary>
+    public SpanId ParentSpanId;
+
     /// <summary>Attributes to set at start (<c>attributes</c>).</summary>
     public ReadOnlySpan<SpanAttribute> Attributes;
 }

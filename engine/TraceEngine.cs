@@ -73,6 +73,8 @@ public sealed partial class TraceEngine : IDisposable
 
     internal ReadOnlySpan<byte> TracerNameUtf8(ushort index) => _tracers.NameUtf8(index);
 
+    internal ReadOnlySpan<byte> TracerNamespaceUtf8(ushort index) => _tracers.NamespaceUtf8(index);
+
     // ---- the hot path -------------------------------------------------------------------
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -90,7 +92,7 @@ public sealed partial class TraceEngine : IDisposable
         if (!SpanToken.TryDecode(token, _secret, Store.Slots.Length, out slot, out uint generation))
             return KtStatus.InvalidHandle;
         ref var s = ref Store.Slots[slot];
-        if (s.Generation != generation || s.State is SlotState.Free or SlotState.Finished)
+        if (s.Generation != generation || s.State is not (SlotState.Recording or SlotState.NonRecording))
             return KtStatus.StaleHandle;
         return KtStatus.Ok;
     }
@@ -113,6 +115,7 @@ public sealed partial class TraceEngine : IDisposable
         long parentToken = 0;
         int parentSlot = -1;
         bool parentRemote = false;
+        bool givenIds = false;
         TraceFlags parentFlags = default;
         if (options.Parent.Is(this) && Resolve(options.Parent.Token, out parentSlot) == KtStatus.Ok)
         {
@@ -130,7 +133,10 @@ public sealed partial class TraceEngine : IDisposable
             {
                 parentSlot = -1;
                 parentToken = 0;
-                parentRemote = context is not null && context.RemoteParent.IsValid;
+                // Ids the caller gives (Kong's trace_id and parent_id options) count only
+                // without a local parent, and before the context's remote parent.
+                givenIds = options.TraceId.IsValid || options.ParentSpanId.IsValid;
+                parentRemote = givenIds ? options.ParentSpanId.IsValid : context is not null && context.RemoteParent.IsValid;
             }
         }
 
@@ -146,6 +152,22 @@ public sealed partial class TraceEngine : IDisposable
             parentFlags = p.Flags;
             inherited = (parentFlags & TraceFlags.Sampled) != 0;
             spanId = thread.Ids.NextSpanId();
+        }
+        else if (givenIds)
+        {
+            if (options.TraceId.IsValid)
+            {
+                traceHigh = options.TraceId.High;
+                traceLow = options.TraceId.Low;
+                spanId = thread.Ids.NextSpanId();
+            }
+            else
+            {
+                spanId = thread.Ids.NextRootIds(out traceHigh, out traceLow);
+                parentFlags = TraceFlags.Random;
+            }
+            parentSpanId = options.ParentSpanId.Value;
+            inherited = null;
         }
         else if (parentRemote)
         {
@@ -238,7 +260,7 @@ public sealed partial class TraceEngine : IDisposable
             thread.Counters.Started--;
             ThrowHelper.BadName();
         }
-        InheritTraceState(slot, ref s, parentSlot, context, options.RemoteParent.IsValid);
+        InheritTraceState(slot, ref s, parentSlot, context, options.RemoteParent.IsValid || givenIds);
         foreach (ref readonly var attribute in options.Attributes)
         {
             Store.SetAttribute(slot, ref s, Store.Attributes.AsSpan(slot * Store.AttributesPerSpan, Store.AttributesPerSpan),
@@ -276,20 +298,35 @@ public sealed partial class TraceEngine : IDisposable
         }
         var thread = CurrentThread();
         thread.Counters.Finished++;
+        var owner = Store.Owners[slot];
+        if (owner is not null && owner.KeepsFinishedSpans)
+        {
+            Keep(owner, ref s, token);
+            return KtStatus.Ok;
+        }
         Detach(slot, ref s, token);
         s.Generation++;
-        if (s.State == SlotState.NonRecording || _shutdown)
+        Dispatch(thread, slot, ref s, s.State == SlotState.Recording);
+        return KtStatus.Ok;
+    }
+
+    // A finished span whose handles are already stale goes to export, or back to the free
+    // slots when it did not record (or the engine is shutting down).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Dispatch(ThreadLocalState thread, int slot, ref SpanSlot s, bool recording)
+    {
+        if (!recording || _shutdown)
         {
-            if (_shutdown && s.State == SlotState.Recording)
+            if (_shutdown && recording)
                 thread.Counters.DroppedAfterShutdown++;
             s.State = SlotState.Free;
             ReturnSlot(thread, slot);
-            return KtStatus.Ok;
+            return;
         }
         if (thread.Records is not null)
         {
             KeepEncoded(thread, slot, ref s);
-            return KtStatus.Ok;
+            return;
         }
         s.State = SlotState.Finished;
         int queued = thread.Finished.TryEnqueue(slot, _export.QueueRecheckAt);
@@ -299,7 +336,6 @@ public sealed partial class TraceEngine : IDisposable
             ReturnSlot(thread, slot);
         }
         AfterQueued(thread, queued);
-        return KtStatus.Ok;
     }
 
     private readonly Diagnostics.ReportLimiter _noSlotLines = new();
@@ -576,7 +612,7 @@ public sealed partial class TraceEngine : IDisposable
 
     internal SpanContext GetContext(long token)
     {
-        if (Resolve(token, out int slot) != KtStatus.Ok)
+        if (ResolveReadable(token, out int slot) != KtStatus.Ok)
             return default;
         ref var s = ref Store.Slots[slot];
         return new SpanContext(new TraceId(s.TraceHigh, s.TraceLow), new SpanId(s.SpanId), s.Flags);

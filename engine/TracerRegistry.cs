@@ -11,6 +11,7 @@ internal sealed class TracerRegistry
     private readonly object _lock = new();
     private readonly Dictionary<string, int> _namespaces = new(StringComparer.Ordinal);
     private byte[][] _namesUtf8 = [];
+    private byte[][] _namespaceNamesUtf8 = [];
     private int[] _namespaceOf = [];
 
     public (ushort Index, int Namespace) Register(string name, string ns)
@@ -23,15 +24,26 @@ internal sealed class TracerRegistry
             {
                 nsIndex = _namespaces.Count;
                 _namespaces.Add(ns, nsIndex);
+                _namespaceNamesUtf8 = [.. _namespaceNamesUtf8, PinnedUtf8(ns)];
             }
             var index = (ushort)_namesUtf8.Length;
-            _namesUtf8 = [.. _namesUtf8, Encoding.UTF8.GetBytes(name)];
+            _namesUtf8 = [.. _namesUtf8, PinnedUtf8(name)];
             _namespaceOf = [.. _namespaceOf, nsIndex];
             return (index, nsIndex);
         }
     }
 
     public ReadOnlySpan<byte> NameUtf8(ushort index) => _namesUtf8[index];
+
+    public ReadOnlySpan<byte> NamespaceUtf8(ushort index) => _namespaceNamesUtf8[_namespaceOf[index]];
+
+    // Pinned, so that a host may hold a pointer to a span's tracer name (kt_span_info).
+    private static byte[] PinnedUtf8(string text)
+    {
+        var bytes = GC.AllocateUninitializedArray<byte>(Encoding.UTF8.GetByteCount(text), pinned: true);
+        Encoding.UTF8.GetBytes(text, bytes);
+        return bytes;
+    }
 
     public int NamespaceOf(ushort index) => _namespaceOf[index];
 }

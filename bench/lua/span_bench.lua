@@ -46,6 +46,38 @@ local cases = {
             span:finish()
         end
     end },
+    { name = "kt, and Kong's fields read before finish (name, trace_id, span_id, attributes)", run = function(n)
+        for _ = 1, n do
+            local span = tracing:start_span("request")
+            span:set_attribute("http.method", "GET")
+            span:set_attribute("http.status_code", 200)
+            local _, _, _, _ = span.name, span.trace_id, span.span_id, span.attributes
+            span:finish()
+        end
+    end },
+    { name = "kt, requests of 5 spans (a context each), spans exported as they finish", run = function(n)
+        for _ = 1, n / 5 do
+            for _ = 1, 5 do
+                local span = tracing:start_span("request")
+                span:set_attribute("http.method", "GET")
+                span:set_attribute("http.status_code", 200)
+                span:finish()
+            end
+            tracing.end_request()
+        end
+    end },
+    { name = "kt, requests of 5 spans keeping their finished spans until they end", run = function(n)
+        for _ = 1, n / 5 do
+            tracing.begin_request()
+            for _ = 1, 5 do
+                local span = tracing:start_span("request")
+                span:set_attribute("http.method", "GET")
+                span:set_attribute("http.status_code", 200)
+                span:finish()
+            end
+            tracing.end_request()
+        end
+    end },
     { name = "kt, FFI call floor (kt_nop)", run = function(n)
         local C = package.loaded["kt.native"].C
         for _ = 1, n do C.kt_nop() end

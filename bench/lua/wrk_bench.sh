@@ -4,9 +4,11 @@
 # Two shapes: a handler that only answers (content_by_lua: the worst case, where the spans are
 # most of the work) and Kong's shape, Lua in the access phase of a location that proxies to an
 # upstream (here a server{} of the same Nginx).
-# kt runs in two ways: the "none" exporter (only the request's own cost) and OTLP/HTTP protobuf
+# kt runs in three ways: the "none" exporter (only the request's own cost), OTLP/HTTP protobuf
 # to a receiver on loopback (a second nginx that reads and discards each batch), where the
-# export's work shares the machine's cores with Nginx and wrk. Beside requests/s: the CPU time
+# export's work shares the machine's cores with Nginx and wrk, and the same with each request
+# keeping its finished spans until it ends, as Kong's requests do (keep_request_spans: the spans
+# are encoded when the request ends instead of as they finish). Beside requests/s: the CPU time
 # per request of every thread of the workers (bench/thread_cpu.sh), traced and untraced.
 #
 #   bench/lua/wrk_bench.sh LIBDIR [OUTPUT.md]     LIBDIR holds libkt.so
@@ -169,8 +171,9 @@ run_mode() { # $1: label, $2: exporter settings; one table row per location shap
     echo "|---|---|---:|---:|---:|---:|---:|---:|"
     run_mode "none (the request's own cost)" 'exporter = "none"'
     run_mode "OTLP/HTTP protobuf (with the export)" "exporter = \"otlp\", endpoint = \"http://127.0.0.1:$receiver_port/v1/traces\", protocol = \"http/protobuf\""
+    run_mode "OTLP/HTTP protobuf, each request keeping its finished spans until it ends (keep_request_spans)" "exporter = \"otlp\", endpoint = \"http://127.0.0.1:$receiver_port/v1/traces\", protocol = \"http/protobuf\", keep_request_spans = true"
     echo
     echo "OTLP requests the receiver answered: $(wc -l <"$work/receiver/otlp.log" 2>/dev/null || echo 0), of them not 200: $(awk '$9 != 200' "$work/receiver/otlp.log" 2>/dev/null | wc -l)." \
-        "Spans the workers exported and dropped (their counters at exit): $(grep -ho 'kt-lua-bench: .*' "$work/logs/error.log" | tail -n 2 | paste -sd';')." \
+        "Spans the workers exported and dropped in the last configuration (their counters at exit): $(grep -ho 'kt-lua-bench: .*' "$work/logs/error.log" | tail -n 2 | paste -sd';')." \
         "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 } | tee "${output:-/dev/null}"

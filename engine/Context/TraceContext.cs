@@ -227,9 +227,18 @@ public sealed class TraceContext
     public bool? ShouldSample { get; private set; }
 
     /// <summary>
+    /// Kong's request spans: when true, a span of this context that finishes stays in the
+    /// context, readable through its handles (its fields, <see cref="CopyOpenSpans"/>), until
+    /// <see cref="End"/>, which exports it. Spans that finish while it is false go to export at
+    /// once, as always. <see cref="End"/> sets it back to false.
+    /// </summary>
+    public bool KeepsFinishedSpans { get; set; }
+
+    /// <summary>
     /// Kong's <c>set_should_sample</c>: decides sampling for the rest of the request. With false,
-    /// the spans of this context that are still open stop recording and are not exported; with
-    /// true, spans that were started unsampled stay so (they recorded nothing).
+    /// the spans of this context that are still open, and the finished ones it keeps, stop
+    /// recording and are not exported; with true, spans that were started unsampled stay so
+    /// (they recorded nothing).
     /// </summary>
     public void SetShouldSample(bool shouldSample)
     {
@@ -263,8 +272,9 @@ public sealed class TraceContext
     }
 
     /// <summary>
-    /// Writes the tokens of the spans open in this context, oldest first (the request's root span
-    /// comes first), into <paramref name="destination"/> as far as it holds; returns how many are open.
+    /// Writes the tokens of the spans open in this context, and of the finished ones it keeps,
+    /// oldest first (the request's root span comes first), into <paramref name="destination"/> as
+    /// far as it holds; returns how many there are.
     /// </summary>
     public int CopyOpenSpans(Span<long> destination)
     {
@@ -284,7 +294,10 @@ public sealed class TraceContext
         return count;
     }
 
-    /// <summary>Releases every span started in this context that has not ended, and forgets the active spans and the remote parent.</summary>
+    /// <summary>
+    /// Releases every span started in this context that has not ended, exports the finished ones
+    /// it kept, and forgets the active spans and the remote parent.
+    /// </summary>
     public void End()
     {
         var engine = _engine;
@@ -294,7 +307,12 @@ public sealed class TraceContext
             {
                 int slot = _head;
                 ref var s = ref engine.Store.Slots[slot];
-                if (engine.ReleaseOwned(slot) != KtStatus.Ok)
+                if (s.State == SlotState.Kept)
+                {
+                    Unlink(engine, slot);
+                    engine.EndKept(slot);
+                }
+                else if (engine.ReleaseOwned(slot) != KtStatus.Ok)
                 {
                     // Cannot happen while the list is consistent; unlink by hand so End always terminates.
                     _head = s.ContextNext;
@@ -303,6 +321,7 @@ public sealed class TraceContext
             }
         }
         Array.Clear(_active);
+        KeepsFinishedSpans = false;
         ShouldSample = null;
         RemoteParent = default;
         RemoteSampled = null;
@@ -347,7 +366,19 @@ public sealed class TraceContext
     /// <summary>Unlinks an ending span; if it was its namespace's active span, its parent becomes active.</summary>
     internal void Forget(int slot, long token, int ns, long parentToken)
     {
-        var engine = _engine!;
+        Unlink(_engine!, slot);
+        AfterFinish(token, ns, parentToken);
+    }
+
+    /// <summary>A span has finished: if it was its namespace's active span, its parent becomes active.</summary>
+    internal void AfterFinish(long token, int ns, long parentToken)
+    {
+        if (GetActive(ns) == token)
+            _active[ns] = parentToken;
+    }
+
+    private void Unlink(TraceEngine engine, int slot)
+    {
         var slots = engine.Store.Slots;
         ref var s = ref slots[slot];
         if (s.ContextPrevious >= 0)
@@ -358,7 +389,5 @@ public sealed class TraceContext
             slots[s.ContextNext].ContextPrevious = s.ContextPrevious;
         s.ContextPrevious = s.ContextNext = -1;
         engine.Store.Owners[slot] = null;
-        if (GetActive(ns) == token)
-            _active[ns] = parentToken;
     }
 }

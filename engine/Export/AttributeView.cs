@@ -61,6 +61,14 @@ public readonly ref struct AttributeView
         }
     }
 
+    /// <summary>The elements of an integer, float or boolean array as stored: 8 bytes each (aligned), or 1 for booleans.</summary>
+    internal ReadOnlySpan<byte> ArrayBytes => _entry.Type switch
+    {
+        AttributeType.IntArray or AttributeType.DoubleArray => _store.Arena.AsSpan((int)_entry.Value, _entry.Length * 8),
+        AttributeType.BoolArray => _store.Arena.AsSpan((int)_entry.Value, _entry.Length),
+        _ => default,
+    };
+
     private int Check(int index)
     {
         if ((uint)index >= (uint)ArrayLength)

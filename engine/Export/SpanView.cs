@@ -82,4 +82,19 @@ public readonly ref struct SpanView
 
     /// <summary>Links not kept because of limits.</summary>
     public int DroppedLinks => Slot.DroppedLinks;
+
+    /// <summary>The namespace of the tracer's active span, UTF-8.</summary>
+    internal ReadOnlySpan<byte> ScopeNamespace => _engine.TracerNamespaceUtf8(Slot.Tracer);
+
+    /// <summary>True once the span has ended (a finished span its context keeps).</summary>
+    internal bool IsFinished => Slot.State == SlotState.Kept;
+
+    /// <summary>True while the span is open and sampled.</summary>
+    internal bool IsRecording => Slot.State == SlotState.Recording;
+
+    /// <summary>True when the span belongs to a context (Kong's <c>linked</c>).</summary>
+    internal bool InContext => Store.Owners[_slot] is not null;
+
+    /// <summary>The local parent's handle while it can still be read, else 0.</summary>
+    internal long ParentToken => _engine.ReadableParent(_slot);
 }

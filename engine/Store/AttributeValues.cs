@@ -67,6 +67,14 @@ internal readonly ref struct RawArrayValue : IAttributeValue
 
     public KtStatus WriteTo(SpanStore store, int slot, ref SpanSlot s, ref AttributeEntry entry)
     {
+        // 8-byte elements start on an 8-byte boundary, so a reader may point at them as an array.
+        if (_type != AttributeType.BoolArray)
+        {
+            int padding = -(slot * store.BytesPerSpan + s.ArenaUsed) & 7;
+            if (padding > store.BytesPerSpan - s.ArenaUsed)
+                return KtStatus.LimitReached;
+            s.ArenaUsed += padding;
+        }
         if (!store.AppendBytes(slot, ref s, _bytes, out var raw))
             return KtStatus.LimitReached;
         entry.Type = _type;

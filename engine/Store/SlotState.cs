@@ -14,4 +14,10 @@ internal enum SlotState : byte
 
     /// <summary>Finished and waiting for the exporter.</summary>
     Finished = 3,
+
+    /// <summary>
+    /// Finished, in a context that keeps its finished spans: readable through its handle, and
+    /// exported (or dropped, if withdrawn) when the context ends.
+    /// </summary>
+    Kept = 4,
 }

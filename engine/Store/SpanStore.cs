@@ -204,6 +204,20 @@ internal sealed class SpanStore
         return KtStatus.Ok;
     }
 
+    /// <summary>Removes a key from a run of attribute entries, keeping the others in order; its text stays in the arena.</summary>
+    public void RemoveAttribute(Span<AttributeEntry> entries, ref ushort count, ReadOnlySpan<byte> keyUtf8)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            if (entries[i].Key.Length == keyUtf8.Length && Text(entries[i].Key).SequenceEqual(keyUtf8))
+            {
+                entries[(i + 1)..count].CopyTo(entries[i..]);
+                count--;
+                return;
+            }
+        }
+    }
+
     private static KtStatus Dropped(KtStatus status, ref int dropped)
     {
         if (status == KtStatus.LimitReached)

@@ -117,6 +117,28 @@ internal static unsafe class RequestSpanExports
         }
     }
 
+    [UnmanagedCallersOnly(EntryPoint = "kt_context_keep_finished")]
+    public static int KeepFinished(ulong context, int keep)
+    {
+        try
+        {
+            var runtime = NativeRuntime.Current;
+            if (runtime is null)
+                return Fail.NotInitialized("kt_context_keep_finished");
+            if (keep is not (0 or 1))
+                return LastError.Set(Status.InvalidArgument, $"keep: {keep} is not 0 or 1");
+            int status = runtime.RequiredContext(context, out var ctx);
+            if (status != Status.Ok)
+                return status;
+            ctx.KeepsFinishedSpans = keep == 1;
+            return Status.Ok;
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_context_keep_finished", e);
+        }
+    }
+
     [UnmanagedCallersOnly(EntryPoint = "kt_trace_sampled")]
     public static int TraceSampled(byte* traceId, double samplingRate, int* sampled)
     {

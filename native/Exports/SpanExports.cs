@@ -8,13 +8,48 @@ namespace Kt.Native.Exports;
 internal static unsafe class SpanExports
 {
     [UnmanagedCallersOnly(EntryPoint = "kt_start_span")]
-    public static int StartSpan(ulong tracer, ulong context, byte* name, nuint nameLen, KtSpanOptions* options, ulong* output)
+    public static int StartSpan(ulong tracer, ulong context, byte* name, nuint nameLen, KtSpanOptions* options, ulong* output) =>
+        Start(tracer, context, name, nameLen, options, default, default, output, "kt_start_span");
+
+    [UnmanagedCallersOnly(EntryPoint = "kt_start_span_in_trace")]
+    public static int StartSpanInTrace(ulong tracer, ulong context, byte* name, nuint nameLen, KtSpanOptions* options,
+        byte* traceId, byte* parentSpanId, ulong* output)
+    {
+        TraceId trace = default;
+        SpanId parent = default;
+        try
+        {
+            if (NativeRuntime.Current is not null)
+            {
+                if (traceId != null)
+                {
+                    trace = TraceId.FromBytes(new ReadOnlySpan<byte>(traceId, 16));
+                    if (!trace.IsValid)
+                        return LastError.Set(Status.InvalidArgument, "trace_id: all zero");
+                }
+                if (parentSpanId != null)
+                {
+                    parent = new SpanId(System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(new ReadOnlySpan<byte>(parentSpanId, 8)));
+                    if (!parent.IsValid)
+                        return LastError.Set(Status.InvalidArgument, "parent_span_id: all zero");
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            return Fail.Internal("kt_start_span_in_trace", e);
+        }
+        return Start(tracer, context, name, nameLen, options, trace, parent, output, "kt_start_span_in_trace");
+    }
+
+    private static int Start(ulong tracer, ulong context, byte* name, nuint nameLen, KtSpanOptions* options,
+        TraceId traceId, SpanId parentSpanId, ulong* output, string function)
     {
         try
         {
             var runtime = NativeRuntime.Current;
             if (runtime is null)
-                return Fail.NotInitialized("kt_start_span");
+                return Fail.NotInitialized(function);
             if (output == null)
                 return LastError.Set(Status.InvalidArgument, "out: NULL pointer");
             int status = runtime.Tracer(tracer, out var t);
@@ -27,6 +62,8 @@ internal static unsafe class SpanExports
             if (status != Status.Ok)
                 return status;
             var spanOptions = default(SpanOptions);
+            spanOptions.TraceId = traceId;
+            spanOptions.ParentSpanId = parentSpanId;
             if (options != null)
             {
                 if ((uint)options->Kind > (uint)SpanKind.Consumer)
@@ -55,7 +92,7 @@ internal static unsafe class SpanExports
         }
         catch (Exception e)
         {
-            return Fail.Internal("kt_start_span", e);
+            return Fail.Internal(function, e);
         }
     }
 
@@ -316,7 +353,7 @@ internal static unsafe class SpanExports
             var handle = SpanHandle.FromToken(runtime.Engine, (long)span);
             if (span != 0)
             {
-                var status = runtime.Engine.Resolve((long)span, out _);
+                var status = runtime.Engine.ResolveReadable((long)span, out _);
                 if (status != KtStatus.Ok)
                     return Arguments.From(status, "span");
             }

@@ -95,3 +95,29 @@ internal struct KtInputCounters
     public ulong ValuesRepaired;
     public ulong ValuesRefused;
 }
+
+/// <summary>kt_span_info: what a host reads of a span.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct KtSpanInfo
+{
+    public fixed byte TraceId[16];
+    public fixed byte SpanId[8];
+    public fixed byte ParentSpanId[8];
+    public ulong Parent;
+    public KtStr Name;
+    public KtStr Tracer;
+    public KtStr TracerNamespace;
+    public KtStr StatusMessage;
+    public long StartTimeNs;
+    public long EndTimeNs;
+    public int Kind;
+    public int Status;
+    public int Sampled;
+    public int Recording;
+    public int Finished;
+    public int InContext;
+    public int ParentIsRemote;
+    public uint AttributeCount;
+    public uint EventCount;
+    public uint LinkCount;
+}

@@ -325,7 +325,8 @@ int kt_span_add_link(kt_span span, const uint8_t *trace_id, const uint8_t *span_
                      const kt_attribute *attributes, size_t count);
 
 /* The span's ids and sampled flag. OUT: trace_id (16 bytes), span_id (8 bytes), *sampled
-** (0 or 1); any may be NULL. For the no-op span the ids are zero. Returns KT_OK, KT_E_STALE,
+** (0 or 1); any may be NULL. For the no-op span the ids are zero. A finished span that its
+** context keeps (kt_context_keep_finished) still has its ids. Returns KT_OK, KT_E_STALE,
 ** KT_E_INVALID_HANDLE, KT_E_NOT_INITIALIZED. */
 int kt_span_ids(kt_span span, uint8_t *trace_id, uint8_t *span_id, int *sampled);
 
@@ -359,16 +360,18 @@ int kt_span_set_start_time(kt_span span, int64_t start_time_ns);
 ** KT_E_NOT_INITIALIZED. */
 int kt_context_attach(kt_context context, kt_span span);
 
-/* The context's open spans, oldest first, so spans[0] is the request's root span (Kong's
-** get_root_span and process_span). Writes at most capacity handles (spans may be NULL when
-** capacity is 0). OUT: *count, how many spans are open, which may exceed capacity.
+/* The context's open spans, and the finished ones it keeps (kt_context_keep_finished), oldest
+** first, so spans[0] is the request's root span (Kong's get_root_span and process_span). Writes
+** at most capacity handles (spans may be NULL when capacity is 0). OUT: *count, how many spans
+** there are, which may exceed capacity.
 ** Returns KT_OK, KT_E_INVALID_HANDLE, KT_E_STALE, KT_E_INVALID_ARGUMENT, KT_E_NOT_INITIALIZED. */
 int kt_context_spans(kt_context context, kt_span *spans, size_t capacity, size_t *count);
 
 /* Decides sampling for the rest of the request (Kong's set_should_sample): every span started
 ** in the context afterwards is sampled when should_sample is 1 and not when it is 0, whatever
 ** the sampler or the parent says. With 0, the context's open spans stop recording and are not
-** exported; with 1, spans that were started unsampled stay so (they recorded nothing).
+** exported, nor are the finished spans it keeps; with 1, spans that were started unsampled
+** stay so (they recorded nothing).
 ** kt_context_end forgets the decision. Returns KT_OK, KT_E_INVALID_HANDLE, KT_E_STALE,
 ** KT_E_INVALID_ARGUMENT (should_sample not 0 or 1), KT_E_NOT_INITIALIZED. */
 int kt_context_set_should_sample(kt_context context, int should_sample);
@@ -377,6 +380,109 @@ int kt_context_set_should_sample(kt_context context, int should_sample);
 ** 16 bytes, not all zero; sampling_rate is 0 to 1. Every process decides the same for the same
 ** trace. Works before kt_init. OUT: *sampled (0 or 1). Returns KT_OK, KT_E_INVALID_ARGUMENT. */
 int kt_trace_sampled(const uint8_t *trace_id, double sampling_rate, int *sampled);
+
+/* Makes the context keep its finished spans, as Kong's requests keep theirs until the log
+** phase, when keep is 1: a span of the context that finishes afterwards stays in it, and its
+** handles can still be read (kt_span_info, kt_span_ids, kt_context_spans...) and take
+** kt_span_set_trace_id, kt_span_set_parent_id and kt_span_withdraw, until kt_context_end,
+** which exports it. Every other call on it gives KT_E_STALE, as on any finished span. Nothing
+** is copied when a span finishes: what keeping costs is the span's slot, held until the end of
+** the context, and its export waiting for it. With 0 (the default), spans that finish go to
+** export at once. kt_context_end sets it back to 0. Returns KT_OK, KT_E_INVALID_HANDLE,
+** KT_E_STALE, KT_E_INVALID_ARGUMENT (keep not 0 or 1), KT_E_NOT_INITIALIZED. */
+int kt_context_keep_finished(kt_context context, int keep);
+
+/* kt_start_span, continuing a trace given by its ids (Kong's start_span options trace_id and
+** parent_id) when the span has no local parent (options->parent, else the tracer's active span
+** in the context), in which case they are ignored, as Kong ignores them. trace_id (16 bytes):
+** the trace to join, NULL for a new one; parent_span_id (8 bytes): the parent in another
+** process, NULL for none. They come before the context's remote parent (kt_context_extract).
+** The sampler decides on the trace id unless options->should_sample or the context
+** (kt_context_set_should_sample) does. Returns what kt_start_span returns, and
+** KT_E_INVALID_ARGUMENT for an id that is all zero. */
+int kt_start_span_in_trace(kt_tracer tracer, kt_context context, const char *name, size_t name_len,
+                           const kt_span_options *options, const uint8_t *trace_id,
+                           const uint8_t *parent_span_id, kt_span *out);
+
+/* ---- reading a span (Kong's span fields) ---------------------------------------------- */
+
+/* What kt_span_info reads of a span. The strings point into the engine's storage of the span:
+** valid until the span next changes, and at most until it is exported or released (the end of
+** its context for a kept span); copy what you keep. */
+typedef struct kt_span_info_t {
+    uint8_t trace_id[16];
+    uint8_t span_id[8];
+    uint8_t parent_span_id[8];  /* all zero for a root span */
+    kt_span parent;             /* the local parent while it can still be read, else 0 */
+    kt_str name;                /* empty for a span that does not record */
+    kt_str tracer;              /* the name of the tracer that started it */
+    kt_str tracer_namespace;    /* the namespace of that tracer's active span */
+    kt_str status_message;
+    int64_t start_time_ns;      /* Unix nanoseconds */
+    int64_t end_time_ns;        /* Unix nanoseconds; 0 while the span is open */
+    int32_t kind;               /* KT_KIND_* */
+    int32_t status;             /* KT_STATUS_* */
+    int32_t sampled;            /* 1 when the span is to be exported */
+    int32_t recording;          /* 1 while it is open and sampled */
+    int32_t finished;           /* 1 for a finished span its context keeps */
+    int32_t in_context;         /* 1 when it belongs to a context (Kong's linked) */
+    int32_t parent_is_remote;   /* 1 when the parent is in another process */
+    uint32_t attribute_count;
+    uint32_t event_count;
+    uint32_t link_count;
+} kt_span_info_t;
+
+/* Reads a span: an open one, or a finished one its context keeps. Costs nothing unless called:
+** the fields are read in place. For the no-op span everything is zero. OUT: *out.
+** Returns KT_OK, KT_E_STALE, KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT (out NULL),
+** KT_E_NOT_INITIALIZED. */
+int kt_span_info(kt_span span, kt_span_info_t *out);
+
+/* Attribute index of the span (event -1) or of its event number event, as a kt_attribute whose
+** strings and arrays point into the span's storage, valid as kt_span_info's strings are.
+** Integer and float arrays are 8-byte aligned; for a string array value.array.items is NULL
+** and kt_span_attribute_string reads its elements. OUT: *out. Returns KT_OK, KT_E_STALE,
+** KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT (out NULL, event below -1 or not below the event
+** count, index not below the attribute count), KT_E_NOT_INITIALIZED. */
+int kt_span_attribute(kt_span span, int32_t event, size_t index, kt_attribute *out);
+
+/* Element item of the string array that is attribute index of the span (event -1) or of its
+** event number event. OUT: *out. Returns KT_OK, KT_E_STALE, KT_E_INVALID_HANDLE,
+** KT_E_INVALID_ARGUMENT (as kt_span_attribute's, and: the attribute is not a string array,
+** item not below its length), KT_E_NOT_INITIALIZED. */
+int kt_span_attribute_string(kt_span span, int32_t event, size_t index, size_t item, kt_str *out);
+
+/* Event index of the span: its name, time (Unix nanoseconds) and number of attributes. OUT:
+** *name, *time_ns, *attribute_count; any may be NULL. Returns KT_OK, KT_E_STALE,
+** KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT (index not below the event count),
+** KT_E_NOT_INITIALIZED. */
+int kt_span_event(kt_span span, size_t index, kt_str *name, int64_t *time_ns, size_t *attribute_count);
+
+/* ---- writing Kong's span fields -------------------------------------------------------- */
+
+/* Removes an attribute of an open span (Kong's set_attribute(key, nil)); a key the span does
+** not have changes nothing. The span 0 succeeds and does nothing. Returns KT_OK, KT_E_STALE,
+** KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT (key), KT_E_NOT_INITIALIZED. */
+int kt_span_remove_attribute(kt_span span, const char *key, size_t key_len);
+
+/* Moves a span, open or finished and kept, into the trace trace_id (16 bytes, not all zero):
+** Kong's span.trace_id = id, which its opentelemetry plugin writes to continue a remote trace.
+** Spans started under it afterwards join that trace; spans started before keep theirs. The
+** span 0 succeeds and does nothing. Returns KT_OK, KT_E_STALE, KT_E_INVALID_HANDLE,
+** KT_E_INVALID_ARGUMENT (trace_id NULL or all zero), KT_E_NOT_INITIALIZED. */
+int kt_span_set_trace_id(kt_span span, const uint8_t *trace_id);
+
+/* Makes a span, open or finished and kept, the child of parent_span_id (8 bytes), a span in
+** another process (Kong's span.parent_id = id); NULL or all zero makes it a root. The span 0
+** succeeds and does nothing. Returns KT_OK, KT_E_STALE, KT_E_INVALID_HANDLE,
+** KT_E_NOT_INITIALIZED. */
+int kt_span_set_parent_id(kt_span span, const uint8_t *parent_span_id);
+
+/* Withdraws a span, open or finished and kept, from export (Kong's span.should_sample = false):
+** it records nothing more and its sampled flag is cleared. There is no way back: a span that
+** did not record has nothing to export. The span 0 succeeds and does nothing. Returns KT_OK,
+** KT_E_STALE, KT_E_INVALID_HANDLE, KT_E_NOT_INITIALIZED. */
+int kt_span_withdraw(kt_span span);
 
 /* ---- W3C trace context --------------------------------------------------------------- */
 

@@ -72,6 +72,36 @@ public class AllocationTests
         Assert.Equal(0, exporterThread);
     }
 
+    // A request that keeps its finished spans, as the Lua binding's requests do: they stay in its
+    // context, readable, until it ends, and its end exports them.
+    private static void KeptRequest(Tracer tracer, TraceContext context, int i)
+    {
+        context.KeepsFinishedSpans = true;
+        OneSpan(tracer, context, i);
+        OneSpan(tracer, context, i + 1);
+        context.End();
+    }
+
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(0.0)]
+    public void Requests_that_keep_their_finished_spans_allocate_nothing(double rate)
+    {
+        var exporter = new ProtobufRecordExporter();
+        var (caller, exporterThread, counters) = Measure(rate, KeptRequest, exporter);
+        Assert.Equal(0, counters.DroppedNoSlot);
+        Assert.Equal(0, counters.DroppedQueueFull);
+        Assert.Equal(0, counters.SpansReleased);
+        Assert.Equal(0, counters.ExportFailedSpans);
+        Assert.Equal(rate > 0 ? 2 * (Spans + 20_000) : 0, counters.SpansFinished - counters.SpansSampledOut);
+        Assert.Equal(rate > 0 ? 2 * (Spans + 20_000) : 0, exporter.Spans);
+        Assert.Equal(0, caller);
+        Assert.Equal(0, exporterThread);
+        var (keptCaller, _, keptCounters) = Measure(rate, KeptRequest);
+        Assert.Equal(0, keptCounters.DroppedQueueFull);
+        Assert.Equal(0, keptCaller);
+    }
+
     // Encodes as the OTLP exporters do, without the network.
     private sealed class ProtobufRecordExporter : Export.IEncodedSpanExporter
     {

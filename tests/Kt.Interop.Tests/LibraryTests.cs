@@ -95,6 +95,11 @@ public class LibraryTests(NativeEngineFixture fixture)
         Assert.Equal(80, Unsafe.SizeOf<KtCountersNative>());
         Assert.Equal(72, (int)Marshal.OffsetOf<KtCountersNative>(nameof(KtCountersNative.SlotsInUse)));
         Assert.Equal(48, Unsafe.SizeOf<KtExporterCountersNative>());
+        Assert.Equal(160, Unsafe.SizeOf<KtSpanInfoNative>());
+        Assert.Equal(32, (int)Marshal.OffsetOf<KtSpanInfoNative>(nameof(KtSpanInfoNative.Parent)));
+        Assert.Equal(104, (int)Marshal.OffsetOf<KtSpanInfoNative>(nameof(KtSpanInfoNative.StartTimeNs)));
+        Assert.Equal(120, (int)Marshal.OffsetOf<KtSpanInfoNative>(nameof(KtSpanInfoNative.Kind)));
+        Assert.Equal(156, (int)Marshal.OffsetOf<KtSpanInfoNative>(nameof(KtSpanInfoNative.LinkCount)));
     }
 
     [Fact]

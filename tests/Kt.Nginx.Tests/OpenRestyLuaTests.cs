@@ -31,7 +31,7 @@ public sealed class OpenRestyLuaTests() : NginxReceiverTest(ports: 1)
                 """
             : "";
         Nginx.WriteConfig($$"""
-            lua_package_path "{{Repository}}/bindings/lua/?.lua;;";
+            lua_package_path "{{Repository}}/bindings/lua/?.lua;{{Repository}}/tests/lua/?.lua;;";
             {{exporter}}
             init_by_lua_block {
                 {{init}}
@@ -319,6 +319,132 @@ public sealed class OpenRestyLuaTests() : NginxReceiverTest(ports: 1)
             await Get("/joined");
         for (int i = 0; i < 10; i++)
             Assert.InRange(int.Parse(await Get("/slots")), 1, 2);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_scenarios_of_Kongs_PDK_tests_pass_one_request_each(bool ktModule)
+    {
+        // tests/lua/kong_pdk_scenarios.lua, as test_kong_pdk.lua runs them in plain LuaJIT; with the
+        // kt module each request's first span is the module's SERVER span.
+        Start("""
+            location /pdk {
+                content_by_lua_block { require("kong_pdk_location").scenario() }
+                log_by_lua_block { require("kt.tracing").end_request() }
+            }
+            location /phases {
+                access_by_lua_block {
+                    local tracer = require("kt.tracing")("t")
+                    tracer.set_active_span(tracer.start_span("access"))
+                }
+                content_by_lua_block {
+                    local span = require("kt.tracing")("t").active_span()
+                    ngx.say(span and span.name, " ", span and span.tracer.name)
+                    span:finish()
+                }
+                log_by_lua_block { require("kt.tracing").end_request() }
+            }
+            """, ktModule, initWorker: KeepRequestSpans);
+        int count = int.Parse(await Get("/pdk"));
+        Assert.True(count >= 20, $"{count} scenarios");
+        var failures = new List<string>();
+        for (int n = 1; n <= count; n++)
+        {
+            var answer = (await Get($"/pdk?n={n}")).Trim();
+            if (!answer.StartsWith("ok "))
+                failures.Add(answer);
+        }
+        Assert.Empty(failures);
+        // Kong's Nginx context tests: the active span set in access is the one content sees.
+        Assert.Equal("access t\n", await Get("/phases"));
+        Nginx.AssertNoCrash();
+        Assert.DoesNotContain("[error]", Nginx.ErrorLog);
+    }
+
+    [Fact]
+    public async Task A_handler_shaped_as_Kongs_opentelemetry_plugin_reads_at_the_log_phase_the_spans_kt_exports()
+    {
+        // tests/lua/kong_like_request.lua traces each phase as Kong's core does; at the log phase
+        // the plugin-shaped handler walks and encodes the request's spans, finished ones included,
+        // and leaves one line per span; every one must be what kt exported.
+        Start("""
+            location /kong {
+                rewrite_by_lua_block { require("kong_pdk_location").kong_like("rewrite") }
+                access_by_lua_block { require("kong_pdk_location").kong_like("access") }
+                header_filter_by_lua_block { require("kong_pdk_location").kong_like("header_filter") }
+                content_by_lua_block { ngx.say("ok") }
+                log_by_lua_block { require("kong_pdk_location").kong_like("log") }
+            }
+            location /collected { content_by_lua_block { require("kong_pdk_location").collected() } }
+            """, http: "lua_shared_dict collected 1m;", initWorker: KeepRequestSpans);
+        var traces = new Dictionary<string, string[]>();
+        for (int i = 0; i < 6; i++)
+        {
+            string trace = Convert.ToHexString(Guid.NewGuid().ToByteArray()).ToLowerInvariant();
+            Assert.Equal("ok\n", await Get("/kong", $"00-{trace}-b7ad6b7169203331-01"));
+            traces[trace] = await Collected(trace);
+        }
+        var spans = Spans.WaitFor(s => traces.Keys.All(trace => s.Count(x => x.TraceId == trace) >= 6), what: "6 spans in each trace");
+        foreach (var (trace, lines) in traces)
+        {
+            var exported = spans.Where(s => s.TraceId == trace).ToList();
+            Assert.Equal(5, lines.Length);
+            foreach (var line in lines)
+            {
+                var f = line.Split('|');
+                var span = Assert.Single(exported, s => s.SpanId == f[0]);
+                Assert.Equal(f[1], span.TraceId);
+                Assert.Equal(f[2], span.ParentSpanId ?? "");
+                Assert.Equal(f[3], span.Name);
+                Assert.Equal(f[4], span.Kind.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Assert.Equal(f[5], span.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                Assert.Equal(f[6], AttributesText(span));
+            }
+            // The handler visited every span of the global tracer; the plugin's own tracer's span
+            // is exported, and Kong's process_span on the global tracer does not visit it.
+            var unvisited = Assert.Single(exported, s => !lines.Any(l => l.StartsWith(s.SpanId + "|")));
+            Assert.Equal("my-plugin.work", unvisited.Name);
+            var root = Assert.Single(exported, s => s.Name == "kong");
+            Assert.Equal("b7ad6b7169203331", root.ParentSpanId);
+        }
+        Nginx.AssertNoCrash();
+        Assert.DoesNotContain("[error]", Nginx.ErrorLog);
+    }
+
+    // Without the kt module, requests keep their finished spans only on the promise that
+    // log_by_lua* ends them (tracing.end_request()), as these locations do.
+    private const string KeepRequestSpans = """assert(require("kt.tracing").init { keep_request_spans = true })""";
+
+    // What the log phase left for a trace; it runs after the answer, so it may come a little later.
+    private async Task<string[]> Collected(string trace)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var text = await Get($"/collected?trace={trace}");
+            if (text.Length > 0)
+                return text.Split('\n');
+            Assert.True(DateTime.UtcNow < deadline, $"the log phase of trace {trace} left nothing\n{Nginx.ErrorLog}");
+            await Task.Delay(50);
+        }
+    }
+
+    // The attributes as kong_pdk_location.lua writes them: key=value, sorted by key, joined by ';'.
+    private static string AttributesText(DecodedSpan span) =>
+        string.Join(";", span.Attributes.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => a.Key + "=" + ValueText(a.Value)));
+
+    private static string ValueText(System.Text.Json.JsonElement value)
+    {
+        if (value.TryGetProperty("stringValue", out var s))
+            return s.GetString()!;
+        if (value.TryGetProperty("intValue", out var i))
+            return i.ValueKind == System.Text.Json.JsonValueKind.String ? i.GetString()! : i.GetRawText();
+        if (value.TryGetProperty("boolValue", out var b))
+            return b.GetBoolean() ? "true" : "false";
+        if (value.TryGetProperty("arrayValue", out var array))
+            return "[" + string.Join(",", array.GetProperty("values").EnumerateArray().Select(ValueText)) + "]";
+        return value.GetRawText();
     }
 
     [Fact]

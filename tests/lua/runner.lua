@@ -38,6 +38,17 @@ function M.fails(texts, value, err)
     return err
 end
 
+--- Checks a start that could not start a span: the no-op span, and err contains every text.
+function M.refused(texts, span, err)
+    if tostring(span) ~= "kt span 0" then fail("expected the no-op span, got " .. tostring(span), 1) end
+    if type(err) ~= "string" then fail("expected an error message, got " .. tostring(err), 1) end
+    if type(texts) == "string" then texts = { texts } end
+    for _, text in ipairs(texts) do
+        if not err:find(text, 1, true) then fail(("error %q does not mention %q"):format(err, text), 1) end
+    end
+    return err
+end
+
 function M.run()
     local passed, failed = 0, 0
     for _, t in ipairs(tests) do

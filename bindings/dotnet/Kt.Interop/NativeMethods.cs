@@ -161,6 +161,39 @@ internal static unsafe partial class NativeMethods
     [LibraryImport(Library)]
     internal static partial int kt_trace_sampled(byte* traceId, double samplingRate, int* sampled);
 
+    [LibraryImport(Library)]
+    internal static partial int kt_context_keep_finished(ulong context, int keep);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_start_span_in_trace(ulong tracer, ulong context, byte* name, nuint nameLen,
+        KtSpanOptions* options, byte* traceId, byte* parentSpanId, ulong* output);
+
+    // ---- reading a span, and the fields Kong's code writes
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_info(ulong span, KtSpanInfoNative* output);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_attribute(ulong span, int eventIndex, nuint index, KtAttribute* output);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_attribute_string(ulong span, int eventIndex, nuint index, nuint item, KtStr* output);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_event(ulong span, nuint index, KtStr* name, long* timeNs, nuint* attributeCount);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_remove_attribute(ulong span, byte* key, nuint keyLen);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_set_trace_id(ulong span, byte* traceId);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_set_parent_id(ulong span, byte* parentSpanId);
+
+    [LibraryImport(Library)]
+    internal static partial int kt_span_withdraw(ulong span);
+
     // ---- trace-context formats
 
     [LibraryImport(Library)]

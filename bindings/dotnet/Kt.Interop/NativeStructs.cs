@@ -126,3 +126,29 @@ internal struct KtHeader
     public KtStr Name;
     public KtStr Value;
 }
+
+/// <summary><c>kt_span_info_t</c>: what <c>kt_span_info</c> reads of a span.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal unsafe struct KtSpanInfoNative
+{
+    public fixed byte TraceId[16];
+    public fixed byte SpanId[8];
+    public fixed byte ParentSpanId[8];
+    public ulong Parent;
+    public KtStr Name;
+    public KtStr Tracer;
+    public KtStr TracerNamespace;
+    public KtStr StatusMessage;
+    public long StartTimeNs;
+    public long EndTimeNs;
+    public int Kind;
+    public int Status;
+    public int Sampled;
+    public int Recording;
+    public int Finished;
+    public int InContext;
+    public int ParentIsRemote;
+    public uint AttributeCount;
+    public uint EventCount;
+    public uint LinkCount;
+}

@@ -27,6 +27,13 @@ M.is_int64 = is_int64
 
 local function fill_array(attribute, list, anchors, where)
     local n = #list
+    -- An OpenTelemetry attribute is a value or an array of values of one type; a table with
+    -- other keys (a map, or an array with holes) is refused rather than sent as a part of it.
+    local entries = 0
+    for _ in pairs(list) do entries = entries + 1 end
+    if entries ~= n then
+        return nil, where .. " is a table that is not an array (keys other than 1 to " .. n .. "); kt sends arrays of one type, not maps"
+    end
     local first = list[1]
     local kind = type(first)
     for i = 1, n do
@@ -70,7 +77,7 @@ end
 --- Fills one kt_attribute; returns true, or nil and a message naming `where`.
 function M.fill(attribute, key, value, anchors, where)
     if type(key) ~= "string" then
-        return nil, where .. ": keys must be strings, got a " .. type(key)
+        return nil, where .. ": keys must be strings, got a " .. type(key) .. " (" .. tostring(key) .. ")"
     end
     attribute.key.ptr, attribute.key.len = key, #key
     local kind = type(value)
@@ -118,8 +125,10 @@ local buffer_capacity = 16
 local buffer = ffi.new("kt_attribute[?]", buffer_capacity)
 
 --- Converts a table of attributes into a kt_attribute array (a reused buffer); returns the
---- array and its length, or nil and a message naming `where`.
-function M.from_table(attributes, anchors, where)
+--- array and its length, or nil and a message naming `where`. With keep_good, entries that
+--- cannot be attributes are left out instead: the array of the others, its length, and a
+--- message naming what was left out (nil when nothing was).
+function M.from_table(attributes, anchors, where, keep_good)
     if type(attributes) ~= "table" then
         return nil, where .. " must be a table of attributes, not a " .. type(attributes)
     end
@@ -129,12 +138,18 @@ function M.from_table(attributes, anchors, where)
         buffer_capacity = n
         buffer = ffi.new("kt_attribute[?]", n)
     end
-    local i = 0
+    local i, refused = 0, nil
     for key, value in pairs(attributes) do
         local ok, err = M.fill(buffer[i], key, value, anchors, where)
-        if not ok then return nil, err end
-        i = i + 1
+        if ok then
+            i = i + 1
+        elseif keep_good then
+            refused = refused and (refused .. "; " .. err) or err
+        else
+            return nil, err
+        end
     end
+    if keep_good then return buffer, i, refused end
     return buffer, n
 end
 

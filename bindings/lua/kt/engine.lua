@@ -16,6 +16,8 @@ local function in_nginx_master()
     return ngx ~= nil and ngx.get_phase and ngx.get_phase() == "init"
 end
 
+M.in_nginx_master = in_nginx_master
+
 local function in_init_worker()
     local ngx = rawget(_G, "ngx")
     return ngx ~= nil and ngx.get_phase and ngx.get_phase() == "init_worker"
@@ -62,8 +64,9 @@ local function option_text(key, value)
 end
 
 --- Starts the engine with kt_init's settings (kt.h lists the keys); settings not given come from
---- the OTEL_* environment variables. `libkt` is the path of libkt.so. When the engine already runs (the
---- Nginx module started it), it is kept as it is and true is returned.
+--- the OTEL_* environment variables. `libkt` is the path of libkt.so; `keep_request_spans` is the
+--- binding's (kt.request). When the engine already runs (the Nginx module started it), it is kept
+--- as it is and true is returned.
 function M.init(settings)
     if settings ~= nil and type(settings) ~= "table" then
         return nil, "tracing.init: settings must be a table, not a " .. type(settings)
@@ -89,7 +92,7 @@ function M.init(settings)
         if type(key) ~= "string" then
             return nil, "tracing.init: setting names must be strings, got a " .. type(key)
         end
-        if key ~= "libkt" then
+        if key ~= "libkt" and key ~= "keep_request_spans" then
             local text, text_err = option_text(key, value)
             if not text then return nil, text_err end
             keys[#keys + 1], values[#values + 1] = key, text

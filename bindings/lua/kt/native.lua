@@ -89,6 +89,32 @@ int kt_context_extract_headers(kt_context context, const int *formats, size_t fo
                                const kt_header *headers, size_t header_count, int *used_format);
 int kt_span_inject_headers(kt_span span, int format, char *buffer, size_t capacity,
                            kt_header *headers, size_t header_capacity, size_t *header_count);
+int kt_context_keep_finished(kt_context context, int keep);
+int kt_start_span_in_trace(kt_tracer tracer, kt_context context, const char *name, size_t name_len,
+                           const kt_span_options *options, const uint8_t *trace_id,
+                           const uint8_t *parent_span_id, kt_span *out);
+typedef struct kt_span_info_t {
+    uint8_t trace_id[16];
+    uint8_t span_id[8];
+    uint8_t parent_span_id[8];
+    kt_span parent;
+    kt_str name;
+    kt_str tracer;
+    kt_str tracer_namespace;
+    kt_str status_message;
+    int64_t start_time_ns;
+    int64_t end_time_ns;
+    int32_t kind, status, sampled, recording, finished, in_context, parent_is_remote;
+    uint32_t attribute_count, event_count, link_count;
+} kt_span_info_t;
+int kt_span_info(kt_span span, kt_span_info_t *out);
+int kt_span_attribute(kt_span span, int32_t event, size_t index, kt_attribute *out);
+int kt_span_attribute_string(kt_span span, int32_t event, size_t index, size_t item, kt_str *out);
+int kt_span_event(kt_span span, size_t index, kt_str *name, int64_t *time_ns, size_t *attribute_count);
+int kt_span_remove_attribute(kt_span span, const char *key, size_t key_len);
+int kt_span_set_trace_id(kt_span span, const uint8_t *trace_id);
+int kt_span_set_parent_id(kt_span span, const uint8_t *parent_span_id);
+int kt_span_withdraw(kt_span span);
 ]]
 
 local ABI_VERSION = 1

@@ -1,20 +1,26 @@
 -- A span is a kt_lua_span cdata: one 64-bit handle, no Lua table. Its methods are the seed's;
 -- every one returns true, or nil and a message (a span used after finish or release gets
--- "stale span", the engine's generation check). The no-op span (handle 0) does nothing and
+-- "stale span", the engine's generation check). Kong's fields (span.name, span.trace_id...) are
+-- read and written through the handle (kt.fields). The no-op span (handle 0) does nothing and
 -- never calls into libkt.so, so it is safe in Nginx's master too.
 local ffi = require "ffi"
 local native = require "kt.native"
 local attributes = require "kt.attributes"
+local fields = require "kt.fields"
+local log = require "kt.log"
 
 local type, tostring = type, tostring
 local ffi_string = ffi.string
 local is_integer, is_int64 = attributes.is_integer, attributes.is_int64
+local read_field = fields.read
 
 local OK = native.OK
 local STATUS_ERROR = 2
 
 local methods = {}
 local M = { methods = methods }
+
+local finish_info = ffi.new("kt_span_info_t")
 
 local function failure(status, what)
     local C = native.C
@@ -44,6 +50,13 @@ function methods.finish(self, end_time_ns)
         if end_time_ns ~= end_time_ns or end_time_ns < 0 then
             return nil, "finish: end_time_ns must be Unix nanoseconds, not " .. tostring(end_time_ns)
         end
+        -- As Kong: a span does not end before it started; it stays open, and the caller is told.
+        if native.C.kt_span_info(handle, finish_info) == OK and finish_info.start_time_ns > end_time_ns then
+            local err = "finish: end_time_ns " .. tostring(end_time_ns) .. " is before the span's start "
+                .. tostring(finish_info.start_time_ns):gsub("LL$", "") .. "; the span is still open"
+            log.once(err)
+            return nil, err
+        end
         at = end_time_ns
     end
     local status = native.C.kt_span_finish(handle, at)
@@ -52,12 +65,17 @@ function methods.finish(self, end_time_ns)
 end
 
 --- span:set_attribute(key, value): a string, number (integral ones are integers), boolean, int64
---- cdata or an array of one of those. A nil value is ignored (kt cannot remove an attribute).
+--- cdata or an array of one of those. A nil value removes the attribute, as in Kong.
 function methods.set_attribute(self, key, value)
     local handle = self.handle
     if type(key) ~= "string" then return bad_argument(1, "set_attribute", "string", key) end
-    if handle == 0 or value == nil then return true end
+    if handle == 0 then return true end
     local C = native.C
+    if value == nil then
+        local status = C.kt_span_remove_attribute(handle, key, #key)
+        if status == OK then return true end
+        return failure(status, "set_attribute")
+    end
     local kind = type(value)
     local status
     if kind == "string" then
@@ -165,16 +183,14 @@ function methods.update_name(self, name)
     return failure(status, "update_name")
 end
 
-local trace_id_buffer = ffi.new("uint8_t[16]")
-local span_id_buffer = ffi.new("uint8_t[8]")
-local sampled_buffer = ffi.new("int[1]")
 local traceparent_buffer = ffi.new("char[64]")
 local written_buffer = ffi.new("size_t[1]")
 
-local function read_ids(self)
-    if self.handle == 0 then return nil end
-    if native.C.kt_span_ids(self.handle, trace_id_buffer, span_id_buffer, sampled_buffer) ~= OK then return nil end
-    return true
+local function no_item() return nil end
+
+--- span:each_baggage_item(): Kong's baggage iterator; kt carries no baggage, so it yields nothing.
+function methods.each_baggage_item()
+    return no_item
 end
 
 --- span:inject(format): the headers that carry this span on, in one of the formats of
@@ -191,25 +207,12 @@ function methods.traceparent(self)
     return ffi_string(traceparent_buffer, written_buffer[0])
 end
 
-local function sampled(self)
-    return read_ids(self) and sampled_buffer[0] == 1 or false
-end
-
--- Fields Kong's spans have: trace_id and span_id (binary strings, as Kong's), should_sample,
--- is_recording. Read through kt_span_ids; nil once the span has ended.
-local fields = {
-    trace_id = function(self) return read_ids(self) and ffi_string(trace_id_buffer, 16) or nil end,
-    span_id = function(self) return read_ids(self) and ffi_string(span_id_buffer, 8) or nil end,
-    should_sample = sampled,
-    is_recording = sampled,
-}
-
+-- Methods first: the hot path (start, set_attribute, finish) finds them with one table lookup.
+-- Then Kong's fields, read from the engine only when read (kt.fields).
 local function index(self, key)
     local method = methods[key]
     if method ~= nil then return method end
-    local field = fields[key]
-    if field ~= nil then return field(self) end
-    return nil
+    return read_field(self, key)
 end
 
 local function equal(a, b)
@@ -220,8 +223,9 @@ local function describe(self)
     return "kt span " .. tostring(self.handle):gsub("ULL$", "")
 end
 
-M.type = ffi.metatype("kt_lua_span", { __index = index, __eq = equal, __tostring = describe })
+M.type = ffi.metatype("kt_lua_span", { __index = index, __newindex = fields.write, __eq = equal, __tostring = describe })
 M.NOOP = M.type(0)
+fields.span_type = M.type
 
 --- True when value is a span of this binding.
 function M.is(value)
