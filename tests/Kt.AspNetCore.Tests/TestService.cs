@@ -25,6 +25,29 @@ internal sealed class TestService : IAsyncDisposable
 
     public int Port => Address.Port;
 
+    /// <summary>The service's name in the tests' resource.</summary>
+    public const string ServiceName = "kt-aspnetcore-test";
+
+    /// <summary>Settings that export to the receiver over OTLP/HTTP protobuf, and more.</summary>
+    public static Dictionary<string, string?> ExportingTo(OtlpReceiver receiver, params (string Key, string? Value)[] more)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Kt:ServiceName"] = ServiceName,
+            ["Kt:Endpoint"] = new Uri(receiver.Endpoint, "/").ToString(),
+        };
+        foreach (var (key, value) in more)
+            settings[key] = value;
+        return settings;
+    }
+
+    /// <summary>Stops the service (the engine exports what has finished) and returns the spans the receiver got.</summary>
+    public async Task<IReadOnlyList<ExportedSpan>> StopAndReadAsync(OtlpReceiver receiver)
+    {
+        await DisposeAsync();
+        return ExportedSpan.From(receiver);
+    }
+
     /// <param name="settings">Configuration keys and values (the "Kt" section, OTEL_* names).</param>
     /// <param name="map">The service's endpoints.</param>
     /// <param name="traced">False runs the same service without kt.</param>
@@ -52,8 +75,12 @@ internal sealed class TestService : IAsyncDisposable
         return new TestService(app, new Uri(address));
     }
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         await App.StopAsync();
         await App.DisposeAsync();
     }

@@ -69,18 +69,18 @@ internal sealed record KtTracingSettings
         var hidden = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (key, variables) in s_otelKeys)
         {
-            if (Section(key) is not { } value)
+            if (Section(key) is null)
                 continue;
-            foreach (var variable in variables)
-            {
-                fromSection[variable] = key;
+            fromSection[variables[0]] = key;
+            foreach (var variable in variables.AsSpan(1))
                 hidden.Add(variable);
-            }
         }
         string? Read(string variable)
         {
             if (fromSection.TryGetValue(variable, out var key))
                 return Section(key);
+            if (hidden.Contains(variable))
+                return null;
             return configuration?[variable] is { Length: > 0 } configured ? configured : System.Environment.GetEnvironmentVariable(variable);
         }
 
