@@ -59,12 +59,13 @@ internal sealed class TestService : IAsyncDisposable
         bool traced = true,
         Action<KtTracingOptions>? configure = null,
         Action<IServiceCollection>? services = null,
-        Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1)
+        Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http1,
+        int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = protocols));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port, o => o.Protocols = protocols));
         if (traced)
             builder.Services.AddKtTracing(configure);
         services?.Invoke(builder.Services);
