@@ -12,22 +12,27 @@
 # and two endpoints: /hello answers a short text (one SERVER span), /chain asks /hello of the same
 # service through an IHttpClientFactory client (SERVER, CLIENT and SERVER spans). The OTLP
 # receiver is an nginx (1 worker) that reads and discards each POST /v1/traces and answers 200,
-# so what tracing loses is the tracer's work, not a receiver's. Each configuration runs in a
-# fresh process per round, warmed up, the configurations alternating (each round starting with
-# the next); the report gives medians. CPU is the service process's (every thread: Kestrel,
-# the thread pool, the exporter) per request; allocated bytes are the process's
-# GC.GetTotalAllocatedBytes over the run, per request.
+# so what tracing loses is the tracer's work, not a receiver's. Each round starts the three
+# configurations as fresh processes and warms each up under load, both endpoints in turn, until
+# the JIT has compiled no method for a whole turn (tiered compilation goes on for tens of seconds
+# on a busy machine, and would otherwise be measured as the tracer's cost); then, per endpoint,
+# the three are measured back to back, in turn first, so that they share the machine's load of
+# the moment. The report gives medians over the rounds. CPU is the service
+# process's (every thread: Kestrel, the thread pool, the exporter) per request; allocated bytes
+# are the process's GC.GetTotalAllocatedBytes over the run, per request. After the runs, the
+# spans each tracer made and exported over the process's life show what it dropped.
 #
 #   bench/aspnetcore/wrk_bench.sh [OUTPUT.md]
-#   KT_WRK_DURATION (default 10s), KT_WRK_WARMUP (default 3s), KT_WRK_ROUNDS (default 7),
-#   KT_WRK_CONNECTIONS (default 64)
+#   KT_WRK_DURATION (default 10s), KT_WRK_ROUNDS (default 7), KT_WRK_CONNECTIONS (default 64),
+#   KT_WRK_WARMUP (each warm-up run, default 2s), KT_WRK_WARMUP_MAX (default 90, seconds)
 set -euo pipefail
 output="${1:-}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 work="$repo/artifacts/bench-aspnetcore"
 duration="${KT_WRK_DURATION:-10s}"
-warmup="${KT_WRK_WARMUP:-3s}"
+warmup="${KT_WRK_WARMUP:-2s}"
+warmup_max="${KT_WRK_WARMUP_MAX:-90}"
 rounds="${KT_WRK_ROUNDS:-7}"
 connections="${KT_WRK_CONNECTIONS:-64}"
 configs=(none kt otel)
@@ -41,9 +46,11 @@ fi
 rm -rf "$work" && mkdir -p "$work/receiver/tmp"
 
 source "$repo/bindings/nginx/loopback.sh"
-app_port="$(free_port)"
-receiver_port="$(free_port "$app_port")"
-
+receiver_port="$(free_port)"
+declare -A port pid_of
+for config in "${configs[@]}"; do
+    port[$config]="$(free_port "$receiver_port" "${port[@]}")"
+done
 cat >"$work/receiver/nginx.conf" <<CONF
 worker_processes 1;
 daemon off;
@@ -71,51 +78,51 @@ http {
 }
 CONF
 
-# GET a path of the service over /dev/tcp; prints the whole answer.
-get() { # $1: path
-    exec 3<>"/dev/tcp/127.0.0.1/$app_port"
-    printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$1" >&3
+# GET a path of a service over /dev/tcp; prints the whole answer.
+get() { # $1: config, $2: path
+    exec 3<>"/dev/tcp/127.0.0.1/${port[$1]}"
+    printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n' "$2" >&3
     cat <&3
     exec 3<&-
 }
 
-# "allocated exported dropped" from the service's /stats.
-stats() { get /stats | awk '$1 == "allocated" { print $2, $4, $6 }'; }
+# "allocated made exported jit" from a service's /stats.
+stats() { get "$1" /stats | awk '$1 == "allocated" { print $2, $4, $6, $8 }'; }
 
 # The process's CPU time so far (every thread, those that exited too), in nanoseconds.
 cpu_ns() { # $1: pid
     awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f\n", ($14 + $15) * 1000000000 / hz }' "/proc/$1/stat"
 }
 
-start_service() { # $1: configuration; sets pid
-    dotnet "$service" "$1" "$app_port" "http://127.0.0.1:$receiver_port" >"$work/$1.log" 2>&1 &
-    pid=$!
-    for _ in $(seq 400); do listening "$app_port" && return 0; sleep 0.05; done
-    echo "wrk_bench.sh: the $1 service does not answer on $app_port" >&2
+start_service() { # $1: configuration
+    dotnet "$service" "$1" "${port[$1]}" "http://127.0.0.1:$receiver_port" >"$work/$1.log" 2>&1 &
+    pid_of[$1]=$!
+    for _ in $(seq 400); do listening "${port[$1]}" && return 0; sleep 0.05; done
+    echo "wrk_bench.sh: the $1 service does not answer on ${port[$1]}" >&2
     cat "$work/$1.log" >&2
     exit 1
 }
 
-stop_service() { # $1: pid
-    kill -TERM "$1"
-    wait "$1" || true
+stop_service() { # $1: configuration
+    kill -TERM "${pid_of[$1]}"
+    wait "${pid_of[$1]}" || true
+    pid_of[$1]=""
 }
 
 median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 # Per configuration and endpoint, one line per round:
-# "rps p50 p99 requests errors cpu-µs/request bytes/request exported dropped"
+# "rps p50 p99 requests errors cpu-µs/request bytes/request"
 results="$work/results"
 mkdir -p "$results"
-run_wrk() { # $1: config, $2: endpoint, $3: pid
+run_wrk() { # $1: config, $2: endpoint
     local out="$work/wrk-$1-$2-$round.txt" cpu_before cpu_after before after
-    read -r -a before <<<"$(stats)"
-    cpu_before="$(cpu_ns "$3")"
-    wrk -t2 -c"$connections" -d"$duration" --latency "http://127.0.0.1:$app_port/$2" >"$out"
-    cpu_after="$(cpu_ns "$3")"
-    read -r -a after <<<"$(stats)"
-    awk -v cb="$cpu_before" -v ca="$cpu_after" -v ab="${before[0]}" -v aa="${after[0]}" \
-        -v eb="${before[1]}" -v ea="${after[1]}" -v db="${before[2]}" -v da="${after[2]}" '
+    read -r -a before <<<"$(stats "$1")"
+    cpu_before="$(cpu_ns "${pid_of[$1]}")"
+    wrk -t2 -c"$connections" -d"$duration" --latency "http://127.0.0.1:${port[$1]}/$2" >"$out"
+    cpu_after="$(cpu_ns "${pid_of[$1]}")"
+    read -r -a after <<<"$(stats "$1")"
+    awk -v cb="$cpu_before" -v ca="$cpu_after" -v ab="${before[0]}" -v aa="${after[0]}" '
         function ms(v) {
             if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
             if (v ~ /ms$/) { sub(/ms$/, "", v); return v }
@@ -127,31 +134,43 @@ run_wrk() { # $1: config, $2: endpoint, $3: pid
         /requests in/ { n = $1 }
         /Non-2xx/ { errors += $NF }
         /Socket errors/ { gsub(/,/, ""); errors += $4 + $6 + $8 + $10 }
-        END { printf "%s %.3f %.3f %d %d %.2f %.1f %d %d\n", rps, p50, p99, n, errors,
-              (ca - cb) / n / 1000, (aa - ab) / n, ea - eb, da - db }' "$out" >>"$results/$1-$2"
+        END { printf "%s %.3f %.3f %d %d %.2f %.1f\n", rps, p50, p99, n, errors, (ca - cb) / n / 1000, (aa - ab) / n }' "$out" >>"$results/$1-$2"
+}
+
+# Load on both endpoints in turn until a whole turn compiled no method; prints the seconds it took.
+warm_up() { # $1: config
+    local jit last=-1 started=$SECONDS
+    while :; do
+        for endpoint in "${endpoints[@]}"; do
+            wrk -t2 -c"$connections" -d"$warmup" "http://127.0.0.1:${port[$1]}/$endpoint" >>"$work/warmup-$1.txt"
+        done
+        jit="$(stats "$1" | awk '{ print $4 }')"
+        [[ $jit == "$last" || $((SECONDS - started)) -ge $warmup_max ]] && break
+        last=$jit
+    done
+    echo $((SECONDS - started))
 }
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 nginx -p "$work/receiver/" -c "$work/receiver/nginx.conf" -e "$work/receiver/error.log" &
 receiver_pid=$!
 for _ in $(seq 200); do listening "$receiver_port" && break; sleep 0.05; done
-trap 'kill -TERM "$receiver_pid" 2>/dev/null || true; [[ -n ${pid:-} ]] && kill -TERM "$pid" 2>/dev/null || true' EXIT
+trap 'kill -TERM "$receiver_pid" "${pid_of[@]}" 2>/dev/null || true' EXIT
 
 for round in $(seq "$rounds"); do
     shift_by=$(((round - 1) % ${#configs[@]}))
     order=("${configs[@]:shift_by}" "${configs[@]:0:shift_by}")
     for config in "${order[@]}"; do
         start_service "$config"
-        # warm up: tiered compilation, connections, the tracer's first spans
-        for endpoint in "${endpoints[@]}"; do
-            wrk -t2 -c"$connections" -d"$warmup" "http://127.0.0.1:$app_port/$endpoint" >"$work/warmup-$config-$endpoint.txt"
-        done
-        for endpoint in "${endpoints[@]}"; do run_wrk "$config" "$endpoint" "$pid"; done
-        # the spans still queued leave before the next measurement
-        sleep 1
-        stop_service "$pid"
-        pid=""
+        warm_up "$config" >>"$results/warmup-$config"
     done
+    for endpoint in "${endpoints[@]}"; do
+        for config in "${order[@]}"; do run_wrk "$config" "$endpoint"; done
+    done
+    # past both tracers' schedule delay (5 s): what was not exported by then was dropped
+    sleep 6
+    for config in kt otel; do stats "$config" | awk '{ print $2, $3 }' >>"$results/spans-$config"; done
+    for config in "${configs[@]}"; do stop_service "$config"; done
     echo "round $round of $rounds done" >&2
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -159,17 +178,18 @@ load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 col() { awk -v c="$1" '{ print $c }' "$2" | median; }
 # The median of each round's own change against "none" (column $1), in percent.
 vs_none() { # $1: column, $2: endpoint, $3: config
-    paste -d' ' "$results/none-$2" "$results/$3-$2" | awk -v c="$1" '{ print ($(c + 9) - $c) * 100 / $c }' | median
+    paste -d' ' "$results/none-$2" "$results/$3-$2" | awk -v c="$1" '{ print ($(c + 7) - $c) * 100 / $c }' | median
 }
 diff_none() { # $1: column, $2: endpoint, $3: config
-    paste -d' ' "$results/none-$2" "$results/$3-$2" | awk -v c="$1" '{ print $(c + 9) - $c }' | median
+    paste -d' ' "$results/none-$2" "$results/$3-$2" | awk -v c="$1" '{ print $(c + 7) - $c }' | median
 }
 {
     echo "# Kt.AspNetCore against the OpenTelemetry SDK: what tracing costs an ASP.NET Core service"
     echo
     echo "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB;" \
         ".NET $(dotnet --version) (workstation non-concurrent GC, as every kt benchmark), Kestrel on loopback;" \
-        "wrk -t2 -c$connections -d$duration --latency after ${warmup} of warm-up per endpoint, a fresh process per configuration and round;" \
+        "wrk -t2 -c$connections -d$duration --latency on each endpoint; fresh processes each round, warmed up until the JIT was done" \
+        "($(cat "$results"/warmup-* | median) s of load, median), then measured back to back;" \
         "median of $rounds rounds, the configurations alternating within each round (in turn first)."
     echo "wrk, the service and the receiver nginx share the $(nproc) cores; this machine is shared with other work, so absolute numbers move from run to run."
     echo "Changes against no tracing are the median of each round's own ratio (or difference)."
@@ -215,10 +235,9 @@ diff_none() { # $1: column, $2: endpoint, $3: config
     errors="$(cat "$results"/*-hello "$results"/*-chain | awk '{ n += $5 } END { print n + 0 }')"
     echo "Non-2xx responses and socket errors over all runs: $errors."
     for config in kt otel; do
-        read -r made exported dropped <<<"$(cat "$results/$config-hello" "$results/$config-chain" | awk '{ m += $4 } END { printf "%d ", m }'
-            paste -d' ' "$results/$config-hello" "$results/$config-chain" | awk '{ e += $8 + $17; d += $9 + $18 } END { print e, d }')"
-        spans="$(awk '{ n += $4 } END { print n }' "$results/$config-hello") + 3 x $(awk '{ n += $4 } END { print n }' "$results/$config-chain")"
-        echo "Spans, $config, over the measured runs: requests worth $spans spans; exported while measured (the exporter's count, which lags by at most a batch) $exported; dropped $dropped${config/otel/ (the SDK does not count its drops)}."
+        read -r made exported <<<"$(awk '{ m += $1; e += $2 } END { print m + 0, e + 0 }' "$results/spans-$config")"
+        echo "Spans, $config, over the processes' lives (warm-up included): made $made, exported $exported," \
+            "not exported $((made - exported)) ($(awk -v m="$made" -v e="$exported" 'BEGIN { printf "%.2f", m ? (m - e) * 100 / m : 0 }')%)."
     done
     echo "The receiver took $(wc -l <"$work/receiver/otlp.log") OTLP requests, $(awk '$9 != 200' "$work/receiver/otlp.log" | wc -l) of them not answered 200."
 } | tee "${output:-/dev/null}"

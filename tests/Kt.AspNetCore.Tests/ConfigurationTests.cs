@@ -23,6 +23,7 @@ public sealed class ConfigurationTests
         { "Kt:RecordExceptions", "maybe", "Kt:RecordExceptions='maybe' is not true or false" },
         { "Kt:MaxSpans", "lots", "Kt:MaxSpans='lots' is not a positive integer" },
         { "Kt:Endpiont", "http://collector:4318", "Kt:Endpiont is not a setting kt knows" },
+        { "Kt:Engine", "rust", "Kt:Engine='rust' is not managed or libkt" },
         { "OTEL_EXPORTER_OTLP_PROTOCOL", "smoke", "OTEL_EXPORTER_OTLP_PROTOCOL='smoke'" },
         { "OTEL_PROPAGATORS", "tracecontext,zipkin", "OTEL_PROPAGATORS='tracecontext,zipkin': 'zipkin' is not a propagator kt knows" },
         { "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", "x", "OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT" },

@@ -17,7 +17,8 @@ using OpenTelemetry.Trace;
 //   RECEIVER  the OTLP/HTTP receiver's base URL (http://127.0.0.1:PORT), /v1/traces appended
 // GET /hello answers a short text; GET /chain asks /hello of this same service through an
 // IHttpClientFactory client (a CLIENT span and a second SERVER span when traced); GET /stats
-// gives the bytes the process has allocated and the spans the tracer has exported.
+// gives the bytes the process has allocated, the spans the tracer has made and exported, and the
+// methods the JIT has compiled (the benchmark warms the service up until that stops growing).
 if (args.Length != 3 || args[0] is not ("none" or "kt" or "otel") || !int.TryParse(args[1], out int port)
     || !Uri.TryCreate(args[2], UriKind.Absolute, out var receiver))
 {
@@ -31,6 +32,7 @@ builder.Logging.ClearProviders();
 builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, port));
 builder.Services.AddHttpClient("self", c => c.BaseAddress = new Uri($"http://127.0.0.1:{port}"));
 CountingExporter? otelExported = null;
+EndedCounter? otelEnded = null;
 if (mode == "kt")
 {
     builder.Configuration["Kt:ServiceName"] = "bench-kt";
@@ -40,6 +42,7 @@ if (mode == "kt")
 }
 else if (mode == "otel")
 {
+    otelEnded = new EndedCounter();
     otelExported = new CountingExporter(new OtlpTraceExporter(new OtlpExporterOptions
     {
         Endpoint = new Uri(receiver, "/v1/traces"),
@@ -51,6 +54,7 @@ else if (mode == "otel")
             .SetSampler(new AlwaysOnSampler())
             .AddAspNetCoreInstrumentation()
             .AddHttpClientInstrumentation()
+            .AddProcessor(otelEnded)
             .AddProcessor(new BatchActivityExportProcessor(otelExported)));
 }
 
@@ -59,9 +63,13 @@ app.MapGet("/hello", () => "Hello, World!");
 app.MapGet("/chain", async (IHttpClientFactory clients) => await clients.CreateClient("self").GetStringAsync("/hello"));
 app.MapGet("/stats", () =>
 {
-    long exported = mode == "kt" ? Tracing.Engine?.ReadCounters().SpansExported ?? 0 : otelExported?.Exported ?? 0;
-    long dropped = mode == "kt" && Tracing.Engine?.ReadCounters() is { } c ? c.DroppedNoSlot + c.DroppedQueueFull + c.ExportFailedSpans : 0;
-    return $"allocated {GC.GetTotalAllocatedBytes(precise: true)} exported {exported} dropped {dropped} gc {GC.CollectionCount(0)}\n";
+    // Spans made (finished, or ended by the SDK) and exported so far; methods the JIT has compiled.
+    long made = 0, exported = 0;
+    if (mode == "kt" && Tracing.Engine?.ReadCounters() is { } c)
+        (made, exported) = (c.SpansFinished, c.SpansExported);
+    else if (otelExported is not null)
+        (made, exported) = (otelEnded!.Ended, otelExported.Exported);
+    return $"allocated {GC.GetTotalAllocatedBytes(precise: true)} made {made} exported {exported} jit {System.Runtime.JitInfo.GetCompiledMethodCount()}\n";
 });
 app.Run();
 return 0;

@@ -12,4 +12,8 @@ public static class HttpContextTracingExtensions
     /// <summary>The request's <see cref="TraceContext"/>; null when kt is not tracing this request.</summary>
     public static TraceContext? GetKtTraceContext(this HttpContext context) =>
         context.Features.Get<IKtTracingFeature>()?.Context;
+
+    /// <summary>The request's SERVER span in libkt (<c>Kt:Engine</c> = <c>libkt</c>); the no-op span when libkt is not tracing this request.</summary>
+    public static Kt.Interop.NativeSpan GetKtNativeServerSpan(this HttpContext context) =>
+        context.Features.Get<IKtNativeTracingFeature>() is { } feature ? feature.ServerSpan : default;
 }

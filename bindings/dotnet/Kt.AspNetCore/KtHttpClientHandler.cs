@@ -7,16 +7,16 @@ namespace Kt.AspNetCore;
 /// trace context written into the request's headers in the configured formats, and the response's
 /// status or the failure recorded. <c>AddKtTracing</c> puts one into every client of
 /// IHttpClientFactory; <c>AddHttpClient(...).AddKtTracing()</c> into one client; or wrap a handler
-/// yourself: <c>new HttpClient(new KtHttpClientHandler(new SocketsHttpHandler()))</c>.
+/// yourself: <c>new HttpClient(new KtHttpClientHandler(new SocketsHttpHandler()))</c> (the
+/// managed engine's spans).
 /// </summary>
 public sealed class KtHttpClientHandler : DelegatingHandler
 {
-    private readonly Func<PropagationFormat[]> _formats;
-    private readonly bool _traces;
-    private readonly bool _recordExceptions;
+    private readonly KtTracingRuntime? _runtime;
+    private readonly PropagationFormat[] _formats = [PropagationFormat.W3C];
 
     /// <summary>A handler that writes W3C trace context; give it an inner handler before use (IHttpClientFactory does).</summary>
-    public KtHttpClientHandler() : this(null, [PropagationFormat.W3C]) { }
+    public KtHttpClientHandler() { }
 
     /// <summary>A handler over <paramref name="innerHandler"/> that writes the given formats (W3C when null).</summary>
     /// <exception cref="ArgumentException">A format kt does not know.</exception>
@@ -24,42 +24,40 @@ public sealed class KtHttpClientHandler : DelegatingHandler
     {
         if (innerHandler is not null)
             InnerHandler = innerHandler;
-        var list = (formats ?? [PropagationFormat.W3C]).Distinct().ToArray();
-        foreach (var format in list)
+        if (formats is null)
+            return;
+        _formats = formats.Distinct().ToArray();
+        foreach (var format in _formats)
         {
             if (PropagationFormatNames.NameOf(format) is null)
                 throw new ArgumentException($"{format} is not a trace-context format kt knows", nameof(formats));
         }
-        _formats = () => list;
-        _traces = true;
-        _recordExceptions = true;
     }
 
-    internal KtHttpClientHandler(KtTracingRuntime runtime)
-    {
-        _formats = () => runtime.Formats;
-        _traces = runtime.TracesHttpClients;
-        _recordExceptions = runtime.RecordExceptions;
-    }
+    internal KtHttpClientHandler(KtTracingRuntime runtime) => _runtime = runtime;
+
+    private ClientTracer? Tracer => _runtime is null ? ManagedClientTracer.Instance : _runtime.ClientTracer;
+
+    private bool RecordExceptions => _runtime?.RecordExceptions ?? true;
 
     /// <inheritdoc/>
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        TraceEngine? engine = null;
-        long token = _traces ? ClientSpans.Start(request, _formats(), out engine) : 0;
-        if (token == 0)
+        var tracer = Tracer;
+        var call = tracer?.Start(request, _runtime?.Formats ?? _formats) ?? default;
+        if (!call.IsTraced)
             return base.SendAsync(request, cancellationToken);
-        return SendTracedAsync(request, engine!, token, cancellationToken);
+        return SendTracedAsync(tracer!, call, request, cancellationToken);
     }
 
     /// <inheritdoc/>
     protected override HttpResponseMessage Send(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        TraceEngine? engine = null;
-        long token = _traces ? ClientSpans.Start(request, _formats(), out engine) : 0;
-        if (token == 0)
+        var tracer = Tracer;
+        var call = tracer?.Start(request, _runtime?.Formats ?? _formats) ?? default;
+        if (!call.IsTraced)
             return base.Send(request, cancellationToken);
         HttpResponseMessage response;
         try
@@ -68,14 +66,14 @@ public sealed class KtHttpClientHandler : DelegatingHandler
         }
         catch (Exception e)
         {
-            ClientSpans.Failed(engine!, token, e, _recordExceptions);
+            tracer!.Failed(call, e, RecordExceptions);
             throw;
         }
-        ClientSpans.Succeeded(engine!, token, response);
+        tracer!.Succeeded(call, response);
         return response;
     }
 
-    private async Task<HttpResponseMessage> SendTracedAsync(HttpRequestMessage request, TraceEngine engine, long token, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendTracedAsync(ClientTracer tracer, ClientCall call, HttpRequestMessage request, CancellationToken cancellationToken)
     {
         HttpResponseMessage response;
         try
@@ -84,10 +82,10 @@ public sealed class KtHttpClientHandler : DelegatingHandler
         }
         catch (Exception e)
         {
-            ClientSpans.Failed(engine, token, e, _recordExceptions);
+            tracer.Failed(call, e, RecordExceptions);
             throw;
         }
-        ClientSpans.Succeeded(engine, token, response);
+        tracer.Succeeded(call, response);
         return response;
     }
 }

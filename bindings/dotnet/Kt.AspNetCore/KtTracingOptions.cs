@@ -26,6 +26,12 @@ public sealed class KtTracingOptions
     /// <summary>Whether every HttpClient from IHttpClientFactory gets a CLIENT span per request (true by default).</summary>
     public bool TraceHttpClients { get; set; } = true;
 
+    /// <summary>The engine kt runs on; null: the section's <c>Engine</c> (<c>managed</c> or <c>libkt</c>), else the managed engine.</summary>
+    public KtEngine? Engine { get; set; }
+
+    /// <summary>libkt.so's path when kt runs on it; null: the section's <c>Library</c>, else the library beside the application or on the library path.</summary>
+    public string? LibraryPath { get; set; }
+
     /// <summary>Changes the engine's options (slots, storage per span, batches) after configuration has set them.</summary>
     public Func<EngineOptions, EngineOptions>? ConfigureEngine { get; set; }
 }

@@ -1,3 +1,4 @@
+using Kt.Interop;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -6,9 +7,10 @@ using Microsoft.Extensions.Options;
 namespace Kt.AspNetCore;
 
 /// <summary>
-/// kt in one host: reads the settings and starts the process's engine before the server listens
-/// (unless the application started one itself, which it then uses and leaves running), and flushes
-/// and stops it when the host has stopped. Holds what the SERVER and CLIENT spans need.
+/// kt in one host: reads the settings and starts the engine before the server listens (unless the
+/// application, or native code sharing libkt, started one already: kt then uses it and leaves it
+/// running), and flushes and stops it when the host has stopped. Holds what the SERVER and CLIENT
+/// spans need.
 /// </summary>
 internal sealed class KtTracingRuntime(IOptions<KtTracingOptions> options, ILoggerFactory? loggerFactory = null, IConfiguration? configuration = null)
 {
@@ -19,9 +21,10 @@ internal sealed class KtTracingRuntime(IOptions<KtTracingOptions> options, ILogg
     private bool _ownsEngine;
 
     /// <summary>Null until started, and when tracing is disabled.</summary>
-    public ServerSpans? ServerSpans { get; private set; }
+    public ServerTracer? ServerTracer { get; private set; }
 
-    public bool TracesHttpClients => options.Value.TraceHttpClients;
+    /// <summary>Null until started, when tracing is disabled, and when HttpClients are left untraced.</summary>
+    public ClientTracer? ClientTracer { get; private set; }
 
     /// <summary>The formats written into outgoing requests.</summary>
     public PropagationFormat[] Formats => Settings.Formats;
@@ -42,6 +45,7 @@ internal sealed class KtTracingRuntime(IOptions<KtTracingOptions> options, ILogg
 
     /// <summary>Starts the engine once; later calls do nothing.</summary>
     /// <exception cref="ArgumentException">A setting holds a bad value; the message names it.</exception>
+    /// <exception cref="InvalidOperationException">libkt could not be loaded, or refused the settings; the message says why.</exception>
     public void EnsureStarted()
     {
         lock (_lock)
@@ -49,18 +53,16 @@ internal sealed class KtTracingRuntime(IOptions<KtTracingOptions> options, ILogg
             if (_started)
                 return;
             var settings = Settings;
-            var engine = Tracing.Engine;
-            if (engine is null && !settings.Environment.Disabled)
-            {
-                engine = StartEngine(settings);
-                _ownsEngine = true;
-            }
+            string? engine = settings.Engine == KtEngine.Libkt ? StartLibkt(settings) : StartManaged(settings);
             if (engine is not null)
             {
-                ServerSpans = new ServerSpans(settings.Formats, settings.RecordExceptions, _logger);
-                _logger.LogInformation("kt: tracing requests ({Formats}), spans to {Destination}",
-                    settings.Formats.Length == 0 ? "no trace-context formats" : string.Join(", ", settings.Formats.Select(PropagationFormatNames.NameOf)),
-                    _ownsEngine ? Destination(settings.Environment) : "the engine the application started");
+                ServerTracer = settings.Engine == KtEngine.Libkt
+                    ? new NativeServerTracer(settings.Formats, settings.RecordExceptions, _logger)
+                    : new ManagedServerTracer(settings.Formats, settings.RecordExceptions, _logger);
+                if (options.Value.TraceHttpClients)
+                    ClientTracer = settings.Engine == KtEngine.Libkt ? NativeClientTracer.Instance : ManagedClientTracer.Instance;
+                _logger.LogInformation("kt: tracing requests ({Formats}) in {Engine}",
+                    settings.Formats.Length == 0 ? "no trace-context formats" : string.Join(", ", settings.Formats.Select(PropagationFormatNames.NameOf)), engine);
             }
             else
             {
@@ -70,15 +72,37 @@ internal sealed class KtTracingRuntime(IOptions<KtTracingOptions> options, ILogg
         }
     }
 
-    private TraceEngine StartEngine(KtTracingSettings settings)
+    // The engine's description, or null when tracing is disabled.
+    private string? StartManaged(KtTracingSettings settings)
     {
+        if (Tracing.Engine is not null)
+            return "the engine the application started";
         var environment = settings.Environment;
+        if (environment.Disabled)
+            return null;
         var engineOptions = environment.Engine with { Exporter = environment.CreateExporter(message => _logger.LogWarning("{Message}", message)) };
         if (settings.MaxSpans is { } maxSpans)
             engineOptions = engineOptions with { MaxSpans = maxSpans };
         if (options.Value.ConfigureEngine is { } configure)
             engineOptions = configure(engineOptions);
-        return Tracing.Initialize(engineOptions, new TracerOptions { SamplingRate = environment.SamplingRate });
+        Tracing.Initialize(engineOptions, new TracerOptions { SamplingRate = environment.SamplingRate });
+        _ownsEngine = true;
+        return "the managed engine, spans to " + Destination(environment);
+    }
+
+    private string? StartLibkt(KtTracingSettings settings)
+    {
+        if (settings.Environment.Disabled)
+            return null;
+        if (settings.LibraryPath is { } path)
+            KtLibrary.Use(path);
+        var result = KtNative.Init(LibktSettings.From(settings, options.Value.ConfigureEngine));
+        if (result == KtResult.AlreadyInitialized)
+            return "libkt " + KtLibrary.Version + ", the engine the process's native code started";
+        if (result != KtResult.Ok)
+            throw new InvalidOperationException($"kt: libkt refused the settings ({result}): {KtNative.LastError}");
+        _ownsEngine = true;
+        return "libkt " + KtLibrary.Version + ", spans to " + Destination(settings.Environment);
     }
 
     private static string Destination(OtelEnvironment environment) =>
@@ -94,16 +118,37 @@ internal sealed class KtTracingRuntime(IOptions<KtTracingOptions> options, ILogg
             if (!_started)
                 return;
             _started = false;
-            ServerSpans = null;
-            var engine = Tracing.Engine;
-            if (engine is null)
-                return;
-            bool done = _ownsEngine ? Tracing.Shutdown(timeout) : engine.ForceFlush(timeout);
-            var counters = engine.ReadCounters();
-            _logger.LogInformation("kt: spans exported: {Exported}, dropped for want of a slot: {NoSlot}, of queue space: {QueueFull}, failed to export: {Failed}{Late}",
-                counters.SpansExported, counters.DroppedNoSlot, counters.DroppedQueueFull, counters.ExportFailedSpans,
-                done ? "" : $"; the export did not finish within {timeout.TotalSeconds:0.###} s");
+            var tracer = ServerTracer;
+            ServerTracer = null;
+            ClientTracer = null;
+            if (tracer is NativeServerTracer)
+                StopLibkt(timeout);
+            else if (tracer is not null)
+                StopManaged(timeout);
             _ownsEngine = false;
         }
     }
+
+    private void StopManaged(TimeSpan timeout)
+    {
+        var engine = Tracing.Engine;
+        if (engine is null)
+            return;
+        bool done = _ownsEngine ? Tracing.Shutdown(timeout) : engine.ForceFlush(timeout);
+        var c = engine.ReadCounters();
+        LogCounters(c.SpansExported, c.DroppedNoSlot, c.DroppedQueueFull, c.ExportFailedSpans, done, timeout);
+    }
+
+    private void StopLibkt(TimeSpan timeout)
+    {
+        KtNative.Counters(out var before);
+        var result = _ownsEngine ? KtNative.Shutdown(timeout) : KtNative.Flush(timeout);
+        if (KtNative.Counters(out var c) != KtResult.Ok)
+            c = before;
+        LogCounters((long)c.SpansExported, (long)c.DroppedNoSlot, (long)c.DroppedQueueFull, (long)c.ExportFailedSpans, result == KtResult.Ok, timeout);
+    }
+
+    private void LogCounters(long exported, long noSlot, long queueFull, long failed, bool done, TimeSpan timeout) =>
+        _logger.LogInformation("kt: spans exported: {Exported}, dropped for want of a slot: {NoSlot}, of queue space: {QueueFull}, failed to export: {Failed}{Late}",
+            exported, noSlot, queueFull, failed, done ? "" : $"; the export did not finish within {timeout.TotalSeconds:0.###} s");
 }

@@ -19,8 +19,10 @@ internal sealed record KtTracingSettings
 
     public int? MaxSpans { get; init; }
 
-    /// <summary>Where "the section's key" came from, for messages: "Kt:Protocol".</summary>
-    public required string SectionName { get; init; }
+    public KtEngine Engine { get; init; }
+
+    /// <summary>libkt.so's path; null lets the binding find it.</summary>
+    public string? LibraryPath { get; init; }
 
     // A key of the section and the variables it stands for: the first is the one it sets, the
     // others are hidden while it is set (so the section wins over OTEL_EXPORTER_OTLP_TRACES_*).
@@ -42,7 +44,7 @@ internal sealed record KtTracingSettings
         ("MaxExportBatchSize", ["OTEL_BSP_MAX_EXPORT_BATCH_SIZE"]),
     ];
 
-    private static readonly string[] s_ktKeys = ["Propagation", "RecordExceptions", "File", "MaxSpans"];
+    private static readonly string[] s_ktKeys = ["Propagation", "RecordExceptions", "File", "MaxSpans", "Engine", "Library"];
 
     private const string KnownFormats = "w3c, b3, b3-single, jaeger, ot, datadog, aws, gcp";
 
@@ -103,6 +105,14 @@ internal sealed record KtTracingSettings
                 : throw new ArgumentException($"{Name("MaxSpans")}='{spans}' is not a positive integer", Name("MaxSpans"));
         }
 
+        var engine = options.Engine
+            ?? (Section("Engine")?.ToLowerInvariant() switch
+            {
+                null or "managed" => KtEngine.Managed,
+                "libkt" => KtEngine.Libkt,
+                _ => throw new ArgumentException($"{Name("Engine")}='{Section("Engine")}' is not managed or libkt", Name("Engine")),
+            });
+
         bool recordExceptions = options.RecordExceptions
             ?? (Section("RecordExceptions") is { } record
                 ? bool.TryParse(record, out bool b) ? b : throw new ArgumentException($"{Name("RecordExceptions")}='{record}' is not true or false", Name("RecordExceptions"))
@@ -137,7 +147,8 @@ internal sealed record KtTracingSettings
             RecordExceptions = recordExceptions,
             Environment = environment,
             MaxSpans = maxSpans,
-            SectionName = sectionName,
+            Engine = engine,
+            LibraryPath = options.LibraryPath ?? Section("Library"),
         };
     }
 

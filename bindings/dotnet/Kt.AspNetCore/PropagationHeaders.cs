@@ -3,6 +3,9 @@ namespace Kt.AspNetCore;
 /// <summary>The headers each trace-context format reads and writes, as the strings HttpClient's headers take.</summary>
 internal static class PropagationHeaders
 {
+    /// <summary>The most names every format together reads.</summary>
+    public const int MaxNames = 18;
+
     private static readonly string[][] s_names =
     [
         [],

@@ -11,7 +11,7 @@ namespace Kt.AspNetCore;
 /// and ends after the response has been written, with the exception the server caught. The
 /// middleware pipeline runs as it would without kt: no extra await, no extra Task.
 /// </summary>
-internal sealed class TracingHttpApplication<TContext>(IHttpApplication<TContext> application, ServerSpans spans)
+internal sealed class TracingHttpApplication<TContext>(IHttpApplication<TContext> application, ServerTracer tracer)
     : IHttpApplication<TracedRequest<TContext>>
     where TContext : notnull
 {
@@ -32,7 +32,7 @@ internal sealed class TracingHttpApplication<TContext>(IHttpApplication<TContext
             request.Pooled = true;
         }
         request.Begin(contextFeatures);
-        spans.Start(request);
+        tracer.Start(request);
         request.Inner = application.CreateContext(request);
         return request;
     }
@@ -41,7 +41,7 @@ internal sealed class TracingHttpApplication<TContext>(IHttpApplication<TContext
 
     public void DisposeContext(TracedRequest<TContext> context, Exception? exception)
     {
-        spans.End(context, exception);
+        tracer.End(context, exception);
         application.DisposeContext(context.Inner, exception);
         context.Clear();
         if (context.Pooled)

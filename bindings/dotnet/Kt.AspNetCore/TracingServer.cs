@@ -19,8 +19,8 @@ internal sealed class TracingServer(IServer server, KtTracingRuntime runtime) : 
         where TContext : notnull
     {
         runtime.EnsureStarted();
-        return runtime.ServerSpans is { } spans
-            ? server.StartAsync(new TracingHttpApplication<TContext>(application, spans), cancellationToken)
+        return runtime.ServerTracer is { } tracer
+            ? server.StartAsync(new TracingHttpApplication<TContext>(application, tracer), cancellationToken)
             : server.StartAsync(application, cancellationToken);
     }
 
