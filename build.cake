@@ -1,4 +1,4 @@
-// Build script for kt. Run through ./build.sh TARGET (Setup, Build, Native, NginxModule, Test, Bench, BenchLua, BenchNginx, Demo; default Test).
+// Build script for kt. Run through ./build.sh TARGET (Setup, Build, Native, NginxModule, Test, Bench, BenchLua, BenchNginx, BenchAspNetCore, Demo, DemoDotnet; default Test).
 using System.Xml.Linq;
 
 var target = Argument("target", "Default");
@@ -222,6 +222,7 @@ Task("Bench")
     .IsDependentOn("Native")
     .IsDependentOn("BenchLua")
     .IsDependentOn("BenchNginx")
+    .IsDependentOn("BenchAspNetCore")
     .Does(() =>
 {
     if (!FileExists(benchProject))
@@ -297,6 +298,19 @@ Task("BenchNginx")
     if (exit != 0) throw new CakeException($"bench/nginx/wrk_bench.sh exited with {exit}");
 });
 
+Task("BenchAspNetCore")
+    .Description("Requests/s, CPU and allocated bytes per request of an ASP.NET Core minimal API without tracing, with kt (Kt.AspNetCore) and with the OpenTelemetry SDK, under wrk; report to bench/results/aspnetcore.md.")
+    .IsDependentOn("Setup")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    EnsureDirectoryExists("./bench/results");
+    var exit = StartProcess("bash", new ProcessSettings {
+        Arguments = new ProcessArgumentBuilder().Append("bench/aspnetcore/wrk_bench.sh").Append("bench/results/aspnetcore.md"),
+    });
+    if (exit != 0) throw new CakeException($"bench/aspnetcore/wrk_bench.sh exited with {exit}");
+});
+
 Task("Demo")
     .Description("The Nginx demo: nginx with the kt module takes some traffic, leaves its spans in artifacts/demo/traces.jsonl, Kt.Demo prints them back as trees, and Kt.TraceViewer writes them as a page, artifacts/demo/traces.html.")
     .IsDependentOn("Setup")
@@ -315,6 +329,16 @@ Task("Demo")
     // The same spans as a page to open in a browser: artifacts/demo/traces.html (the tool prints its path).
     DotNetRun(viewerProject.Path.FullPath,
         new ProcessArgumentBuilder().Append("artifacts/demo/traces.jsonl"),
+        new DotNetRunSettings { Configuration = configuration, NoBuild = true });
+});
+
+Task("DemoDotnet")
+    .Description("The ASP.NET Core demo: a Kestrel service traced by Kt.AspNetCore calls itself through HttpClient, leaves its spans in artifacts/demo-aspnetcore/traces.jsonl, and Kt.Demo prints them back as trees.")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    DotNetRun(demoProject.Path.FullPath,
+        new ProcessArgumentBuilder().Append("--aspnetcore").Append("artifacts/demo-aspnetcore"),
         new DotNetRunSettings { Configuration = configuration, NoBuild = true });
 });
 

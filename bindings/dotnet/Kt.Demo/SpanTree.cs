@@ -42,12 +42,15 @@ internal static class SpanTree
         {
             text.Append(indent).Append("  ! ").Append(e.Name);
             foreach (var (key, value) in e.Attributes)
-                text.Append(' ').Append(key).Append('=').Append(Format(value));
+                text.Append(' ').Append(key).Append('=').Append(FirstLine(Format(value)));
             text.AppendLine();
         }
         foreach (var child in children[span.SpanId].OrderBy(s => s.StartUnixNanoseconds))
             Write(text, child, children, keys, depth + 1);
     }
+
+    // A stack trace shows its first line.
+    private static string FirstLine(string text) => text.IndexOf('\n') is int end and >= 0 ? text[..end].TrimEnd('\r') + " …\"" : text;
 
     internal static string Format(object value) => value switch
     {

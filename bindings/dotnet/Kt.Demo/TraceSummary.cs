@@ -18,8 +18,11 @@ internal static class TraceSummary
     ];
 
     /// <summary>Prints the summary; 0 when the file held spans and only valid lines.</summary>
-    public static int Print(string path, TextWriter output)
+    /// <param name="moreAttributes">Attributes to print in the trees beside the usual ones.</param>
+    public static int Print(string path, TextWriter output, IEnumerable<string>? moreAttributes = null)
     {
+        var keys = new HashSet<string>(KeyAttributes);
+        keys.UnionWith(moreAttributes ?? []);
         if (!File.Exists(path))
         {
             Console.Error.WriteLine($"no {path}");
@@ -48,14 +51,14 @@ internal static class TraceSummary
         if (marked.Count == 0)
             marked = traces.Take(3).Select(t => (Trace: t.ToList(), Root: t.OrderBy(s => s.StartUnixNanoseconds).First())).ToList();
         output.WriteLine();
-        output.WriteLine($"{marked.Count} traces as trees (attributes: {string.Join(", ", KeyAttributes)}):");
+        output.WriteLine($"{marked.Count} traces as trees (attributes: {string.Join(", ", keys)}):");
         foreach (var (trace, root) in marked)
         {
             output.WriteLine();
             var label = Attribute(root, CaseKey);
             if (label.Length > 0)
                 output.WriteLine($"# {label}");
-            output.Write(SpanTree.Render(trace, KeyAttributes));
+            output.Write(SpanTree.Render(trace, keys));
         }
 
         if (file.InvalidLines > 0 || spans.Count == 0)
