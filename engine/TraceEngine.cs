@@ -204,7 +204,6 @@ public sealed partial class TraceEngine : IDisposable
         {
             thread.Counters.DroppedNoSlot++;
             _export.Nudge();
-            ReportDrop(_noSlotLines, "for want of a free slot (max_spans)");
             return default;
         }
         int slot = thread.Magazine[--thread.MagazineCount];
@@ -338,16 +337,6 @@ public sealed partial class TraceEngine : IDisposable
         AfterQueued(thread, queued);
     }
 
-    private readonly Diagnostics.ReportLimiter _noSlotLines = new();
-    private readonly Diagnostics.ReportLimiter _queueFullLines = new();
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void ReportDrop(Diagnostics.ReportLimiter lines, string why)
-    {
-        if (lines.Occurred(out long count))
-            KtLog.Write(KtLogLevel.Warning, $"{count} span(s) dropped since the last report {why}");
-    }
-
     // As the span will be exported: a start taken from kt's clock is converted the way the encoders convert it.
     private static long StartUnixNanoseconds(ref SpanSlot s) =>
         s.StartIsUnixNanoseconds ? s.Start : Clock.ToUnixNanoseconds(s.Start);
@@ -360,7 +349,6 @@ public sealed partial class TraceEngine : IDisposable
         {
             thread.Counters.DroppedQueueFull++;
             _export.Nudge();
-            ReportDrop(_queueFullLines, "for want of queue space (queue_capacity_per_thread): the exporter is behind");
             return;
         }
         thread.Counters.Queued++;

@@ -653,7 +653,7 @@ typedef void (*kt_log_fn)(void *user, int level, const char *message, size_t mes
 ** to standard error again, the default ("kt: warn: ..."). Works before kt_init, and stays set
 ** across kt_shutdown and kt_init. The library writes a line when the exporter starts failing
 ** and when it delivers again, and for problems that requests cause (refused trace-context
-** headers, repaired or refused text, spans dropped) at most one line a second for each kind,
+** headers, repaired or refused text) at most one line a second for each kind,
 ** with the count since the previous line and one example, quoted with its non-printable bytes
 ** escaped: never a line per span, request or header. The handler is called from the thread
 ** that found the problem (the exporter's among them), must return quickly, and must not call

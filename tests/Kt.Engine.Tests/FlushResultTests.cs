@@ -109,7 +109,8 @@ public class FlushResultTests
         using var engine = new TraceEngine(new EngineOptions { MaxSpans = 64, Exporter = exporter });
         Spans(engine, 3);
         Assert.Equal(new FlushResult(KtStatus.SpansLost, 3), engine.Flush(TimeSpan.FromSeconds(30)));
-        Assert.True(receiver.Attempts >= 1);
+        // whether an attempt reached the receiver within the 500 ms depends on the machine's load
+        Assert.Contains(receiver.Endpoint.Authority, exporter.Counters.LastError);
     }
 
     [Fact]
