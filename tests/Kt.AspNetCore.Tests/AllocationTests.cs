@@ -45,7 +45,8 @@ public sealed class AllocationTests(ITestOutputHelper output)
         output.WriteLine($"bytes per request (least of {Rounds} rounds of {Requests}): without kt {least[0]:0.00}, " +
             $"with kt {least[1]:0.00}, with kt and a 40-byte control allocation {least[2]:0.00}");
         var counters = Tracing.Engine!.ReadCounters();
-        Assert.True(counters.SpansFinished >= 2L * (2 * Warmup + 2 * Rounds * Requests), $"spans finished: {counters.SpansFinished}");
+        // at least the SERVER and CLIENT spans of every measured request: tracing did happen
+        Assert.True(counters.SpansFinished >= 2L * Rounds * Requests, $"spans finished: {counters.SpansFinished}");
         Assert.Equal(0, counters.DroppedNoSlot + counters.DroppedQueueFull);
 
         Assert.True(least[2] - least[1] >= 32, $"the control's allocation was not seen: {least[2]:0.00} against {least[1]:0.00} bytes per request");
