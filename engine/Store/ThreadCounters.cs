@@ -15,6 +15,12 @@ internal sealed class ThreadCounters
     public long DroppedAfterShutdown;
     public long EncodeFailed;
 
+    public void Reset()
+    {
+        Started = Finished = SampledOut = Released = 0;
+        DroppedNoSlot = DroppedQueueFull = DroppedAfterShutdown = EncodeFailed = 0;
+    }
+
     public void Add(ThreadCounters other)
     {
         Started += Volatile.Read(ref other.Started);
