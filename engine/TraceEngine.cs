@@ -23,6 +23,7 @@ public sealed partial class TraceEngine : IDisposable
     private readonly TracerRegistry _tracers = new();
     private readonly object _threadsLock = new();
     private volatile ThreadLocalState[] _threads = [];
+    private readonly Stack<ThreadLocalState> _spareStates = new();
     private readonly ExportLoop _export;
     private readonly IEncodedSpanExporter? _encoded;
     private readonly ThreadCounters _retired = new();
@@ -34,6 +35,9 @@ public sealed partial class TraceEngine : IDisposable
     // cache lines the exporter thread last wrote; small stores get small batches, so that idle
     // threads cannot hoard a large share of the slots (a thread caches at most two batches).
     private const int MaxRefill = 256;
+
+    // States of ended threads kept for new ones; beyond this many, the rest are left to the GC.
+    private const int MaxSpareStates = 32;
 
     /// <summary>Allocates every slot and starts the exporter thread.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
@@ -685,7 +689,13 @@ public sealed partial class TraceEngine : IDisposable
             if (ReferenceEquals(candidate.Engine, this))
                 return t_state = candidate;
         }
-        var state = new ThreadLocalState(this, Thread.CurrentThread, _options.QueueCapacityPerThread, _refillSize, _encoded);
+        ThreadLocalState? state;
+        lock (_threadsLock)
+        {
+            if (_spareStates.TryPop(out state))
+                state.Adopt(Thread.CurrentThread);
+        }
+        state ??= new ThreadLocalState(this, Thread.CurrentThread, _options.QueueCapacityPerThread, _refillSize, _encoded);
         others.Add(state);
         lock (_threadsLock)
             _threads = [.. _threads, state];
@@ -704,13 +714,15 @@ public sealed partial class TraceEngine : IDisposable
 
     internal void ForgetDeadThread(ThreadLocalState state)
     {
+        _free.Return(state.Magazine.AsSpan(0, state.MagazineCount));
+        state.MagazineCount = 0;
         lock (_threadsLock)
         {
             _threads = Array.FindAll(_threads, s => !ReferenceEquals(s, state));
             _retired.Add(state.Counters);
+            if (_spareStates.Count < MaxSpareStates)
+                _spareStates.Push(state);
         }
-        _free.Return(state.Magazine.AsSpan(0, state.MagazineCount));
-        state.MagazineCount = 0;
     }
 
     /// <summary>

@@ -18,6 +18,12 @@ internal sealed class ThreadCounters
     /// <summary>Finished spans handed to the exporter's queue (a ring of slots or of records).</summary>
     public long Queued;
 
+    public void Reset()
+    {
+        Started = Finished = SampledOut = Released = 0;
+        DroppedNoSlot = DroppedQueueFull = DroppedAfterShutdown = EncodeFailed = Queued = 0;
+    }
+
     public void Add(ThreadCounters other)
     {
         Started += Volatile.Read(ref other.Started);

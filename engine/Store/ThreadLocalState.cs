@@ -9,7 +9,7 @@ namespace Kt.Store;
 internal sealed class ThreadLocalState
 {
     public readonly TraceEngine Engine;
-    public readonly Thread Owner;
+    public Thread Owner;
     public readonly FinishedRing Finished;
     public readonly ThreadCounters Counters = new();
     public readonly int[] Magazine;
@@ -39,4 +39,16 @@ internal sealed class ThreadLocalState
 
     /// <summary>Finished spans waiting for the exporter, in either ring.</summary>
     public int Pending => Finished.Count + (Records?.Count ?? 0);
+
+    /// <summary>
+    /// Gives the state of a thread that has ended, its rings drained and its counters retired, to
+    /// a new thread: thread pools end and start threads all the time, and a state's rings are the
+    /// largest thing an engine allocates after it starts. The rings go on from where they were.
+    /// </summary>
+    public void Adopt(Thread owner)
+    {
+        Owner = owner;
+        Counters.Reset();
+        Ids = IdGenerator.Create();
+    }
 }

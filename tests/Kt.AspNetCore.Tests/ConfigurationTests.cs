@@ -65,6 +65,38 @@ public sealed class ConfigurationTests
     }
 
     [Fact]
+    public async Task AnEngineCodeGivesIsChecked()
+    {
+        var settings = new Dictionary<string, string?> { ["Kt:Exporter"] = "none" };
+        var e = await Assert.ThrowsAsync<ArgumentException>(() => TestService.StartAsync(settings, app => app.MapGet("/", () => "ok"),
+            configure: o => o.Engine = (KtEngine)9));
+        Assert.Contains("KtTracingOptions.Engine is 9", e.Message);
+        e = await Assert.ThrowsAsync<ArgumentException>(() => TestService.StartAsync(settings, app => app.MapGet("/", () => "ok"),
+            configure: o => o.ConfigureEngine = engine => engine with { MaxSpans = 0 }));
+        Assert.Contains("MaxSpans", e.Message);
+        Assert.Null(Tracing.Engine);
+    }
+
+    [Fact]
+    public void NullsAreRefused()
+    {
+        Assert.Throws<ArgumentNullException>(() => KtTracingServiceCollectionExtensions.AddKtTracing((IServiceCollection)null!));
+        Assert.Throws<ArgumentNullException>(() => KtTracingServiceCollectionExtensions.AddKtTracing((IHttpClientBuilder)null!));
+        Assert.Throws<ArgumentNullException>(() => HttpContextTracingExtensions.GetKtServerSpan(null!));
+        Assert.Throws<ArgumentNullException>(() => HttpContextTracingExtensions.GetKtTraceContext(null!));
+        Assert.Throws<ArgumentNullException>(() => HttpContextTracingExtensions.GetKtNativeServerSpan(null!));
+    }
+
+    [Fact]
+    public void AnUntracedRequestHasNoSpans()
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        Assert.True(context.GetKtServerSpan().IsNoop);
+        Assert.Null(context.GetKtTraceContext());
+        Assert.True(context.GetKtNativeServerSpan().IsNoop);
+    }
+
+    [Fact]
     public void WithoutAServerThereIsNothingToTrace()
     {
         var services = new ServiceCollection();

@@ -187,4 +187,12 @@ public sealed class HttpClientTests
         Assert.Contains("42", e.Message);
         Assert.Throws<ArgumentException>(() => new KtHttpClientHandler(null, [PropagationFormat.None]));
     }
+
+    [Fact]
+    public async Task ARequestThatIsNotThereIsRefused()
+    {
+        using var invoker = new HttpMessageInvoker(new KtHttpClientHandler(new SocketsHttpHandler()));
+        await Assert.ThrowsAsync<ArgumentNullException>(() => invoker.SendAsync(null!, CancellationToken.None));
+        Assert.Throws<ArgumentNullException>(() => invoker.Send(null!, CancellationToken.None));
+    }
 }

@@ -102,6 +102,58 @@ public class AllocationTests
         Assert.Equal(0, keptCaller);
     }
 
+    [Fact]
+    public void A_new_thread_takes_the_state_of_one_that_ended()
+    {
+        var options = new EngineOptions { MaxSpans = 1024, PollInterval = TimeSpan.FromMilliseconds(1), Exporter = new ProtobufRecordExporter() };
+        using var engine = new TraceEngine(options);
+        var tracer = engine.CreateTracer("threads");
+        for (int i = 0; i < 1000; i++)
+            OneSpan(tracer, new TraceContext(), i);
+
+        // The bytes a thread's first span allocates: its state (the rings) unless it takes one that was left.
+        long FirstSpanOnNewThread()
+        {
+            long allocated = 0;
+            var thread = new Thread(() =>
+            {
+                var context = new TraceContext();
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                OneSpan(tracer, context, 0);
+                allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            });
+            thread.Start();
+            thread.Join();
+            return allocated;
+        }
+
+        void WaitUntilForgotten()
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (engine.Threads.Any(t => !t.Owner.IsAlive))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the exporter did not forget the ended thread in a minute");
+                Thread.Sleep(5);
+            }
+        }
+
+        long first = FirstSpanOnNewThread();
+        WaitUntilForgotten();
+        long second = FirstSpanOnNewThread();
+        WaitUntilForgotten();
+        long third = FirstSpanOnNewThread();
+
+        // The first thread's state holds a ring of QueueCapacityPerThread records of 512 bytes.
+        Assert.True(first > options.QueueCapacityPerThread * 256L, $"the first thread's state took {first} bytes");
+        // The others take it over: what is left is the engine's list of threads.
+        Assert.True(second < 1024, $"the second thread allocated {second} bytes");
+        Assert.True(third < 1024, $"the third thread allocated {third} bytes");
+        Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(10)));
+        var counters = engine.ReadCounters();
+        Assert.Equal(1003, counters.SpansFinished);
+        Assert.Equal(1003, counters.SpansExported);
+    }
+
     // Encodes as the OTLP exporters do, without the network.
     private sealed class ProtobufRecordExporter : Export.IEncodedSpanExporter
     {

@@ -6,14 +6,26 @@ namespace Kt.AspNetCore;
 public static class HttpContextTracingExtensions
 {
     /// <summary>The request's SERVER span; the no-op span when kt is not tracing this request.</summary>
-    public static SpanHandle GetKtServerSpan(this HttpContext context) =>
-        context.Features.Get<IKtTracingFeature>() is { } feature ? feature.ServerSpan : default;
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    public static SpanHandle GetKtServerSpan(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Features.Get<IKtTracingFeature>() is { } feature ? feature.ServerSpan : default;
+    }
 
     /// <summary>The request's <see cref="TraceContext"/>; null when kt is not tracing this request.</summary>
-    public static TraceContext? GetKtTraceContext(this HttpContext context) =>
-        context.Features.Get<IKtTracingFeature>()?.Context;
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    public static TraceContext? GetKtTraceContext(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Features.Get<IKtTracingFeature>()?.Context;
+    }
 
     /// <summary>The request's SERVER span in libkt (<c>Kt:Engine</c> = <c>libkt</c>); the no-op span when libkt is not tracing this request.</summary>
-    public static Kt.Interop.NativeSpan GetKtNativeServerSpan(this HttpContext context) =>
-        context.Features.Get<IKtNativeTracingFeature>() is { } feature ? feature.ServerSpan : default;
+    /// <exception cref="ArgumentNullException"><paramref name="context"/> is null.</exception>
+    public static Kt.Interop.NativeSpan GetKtNativeServerSpan(this HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Features.Get<IKtNativeTracingFeature>() is { } feature ? feature.ServerSpan : default;
+    }
 }

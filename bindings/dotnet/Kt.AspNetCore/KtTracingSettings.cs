@@ -105,6 +105,8 @@ internal sealed record KtTracingSettings
                 : throw new ArgumentException($"{Name("MaxSpans")}='{spans}' is not a positive integer", Name("MaxSpans"));
         }
 
+        if (options.Engine is { } codedEngine && !Enum.IsDefined(codedEngine))
+            throw new ArgumentException($"{nameof(KtTracingOptions)}.{nameof(KtTracingOptions.Engine)} is {codedEngine}, which is not an engine kt runs on", nameof(KtTracingOptions.Engine));
         var engine = options.Engine
             ?? (Section("Engine")?.ToLowerInvariant() switch
             {

@@ -10,9 +10,6 @@ namespace Kt.AspNetCore;
 /// </summary>
 internal sealed class TracingServer(IServer server, KtTracingRuntime runtime) : IServer
 {
-    /// <summary>The server kt wraps.</summary>
-    public IServer Inner => server;
-
     public IFeatureCollection Features => server.Features;
 
     public Task StartAsync<TContext>(IHttpApplication<TContext> application, CancellationToken cancellationToken)
