@@ -339,7 +339,6 @@ public sealed class TraceContext
         _active[ns] = token;
     }
 
-    /// <summary>Links a slot at the head of this context's list of live spans.</summary>
     /// <summary>Throws unless the context is free or already serves <paramref name="engine"/>; called before a slot is taken.</summary>
     internal void CheckEngine(TraceEngine engine)
     {
@@ -351,6 +350,7 @@ public sealed class TraceContext
     private static void ThrowOtherEngine() =>
         throw new InvalidOperationException("a TraceContext serves one engine at a time; End() it before using it with another");
 
+    /// <summary>Links a slot at the head of this context's list of live spans.</summary>
     internal void Adopt(TraceEngine engine, int slot)
     {
         _engine = engine;
