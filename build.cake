@@ -261,6 +261,23 @@ Task("Bench")
     foreach (var line in lines) Information(line);
     System.IO.File.WriteAllLines("./bench/results/cabi.md", new[] { "# libkt.so from C", "" }.Concat(lines));
     Information("Wrote bench/results/cabi.md");
+
+    // A proxied request's calls, as the Nginx module makes them, warm and with the host's data
+    // written between requests.
+    var requestHarness = MakeAbsolute(File("./artifacts/bench/request_bench")).FullPath;
+    compile = StartProcess("gcc", new ProcessSettings {
+        Arguments = new ProcessArgumentBuilder()
+            .Append("-O2").Append("-std=c99").Append("-Wall").Append("-Wextra").Append("-Werror").Append("-pedantic")
+            .Append("-Inative/include").Append("bench/native/request_bench.c")
+            .Append($"-L{lib}").Append("-lkt").Append($"-Wl,-rpath,{lib}").Append("-o").Append(requestHarness),
+    });
+    if (compile != 0) throw new CakeException("gcc could not build bench/native/request_bench.c");
+    run = StartProcess(requestHarness, new ProcessSettings { RedirectStandardOutput = true }, out var requestTable);
+    if (run != 0) throw new CakeException($"the request harness exited with {run} (spans dropped or failed)");
+    lines = requestTable.ToList();
+    foreach (var line in lines) Information(line);
+    System.IO.File.WriteAllLines("./bench/results/request.md", new[] { "# A proxied request's calls into libkt.so, as the Nginx module makes them", "" }.Concat(lines));
+    Information("Wrote bench/results/request.md");
 });
 
 Task("BenchLua")
