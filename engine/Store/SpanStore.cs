@@ -89,7 +89,28 @@ internal sealed class SpanStore
     public ReadOnlySpan<byte> Text(StringRef text) => Arena.AsSpan(text.Offset, text.Length);
 
     /// <summary>Copies text into the slot's arena, cut to <paramref name="maxCharacters"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public KtStatus AppendText(int slot, ref SpanSlot s, scoped in TextInput text, int maxCharacters, out StringRef result)
+    {
+        // What callers pass nearly always, inline: UTF-8 the C ABI has checked, or ASCII from
+        // .NET, under the limit (a string's bytes or chars are at least its characters), with room.
+        int length = text.Length;
+        if (length <= maxCharacters && length <= BytesPerSpan - s.ArenaUsed)
+        {
+            int at = slot * BytesPerSpan + s.ArenaUsed;
+            var destination = Arena.AsSpan(at, length);
+            if (text.IsValidated)
+                Utf8Text.Copy(text.Utf8, destination);
+            else if (!text.IsUtf16 || Utf8Text.TryCopyAscii(text.Utf16, destination) < 0)
+                return AppendAnyText(slot, ref s, text, maxCharacters, out result);
+            s.ArenaUsed += length;
+            result = new StringRef(at, length);
+            return KtStatus.Ok;
+        }
+        return AppendAnyText(slot, ref s, text, maxCharacters, out result);
+    }
+
+    private KtStatus AppendAnyText(int slot, ref SpanSlot s, scoped in TextInput text, int maxCharacters, out StringRef result)
     {
         int start = slot * BytesPerSpan + s.ArenaUsed;
         var room = Arena.AsSpan(start, BytesPerSpan - s.ArenaUsed);
@@ -225,6 +246,7 @@ internal sealed class SpanStore
         return status;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Find(ReadOnlySpan<AttributeEntry> entries, StringRef key)
     {
         if (entries.IsEmpty)

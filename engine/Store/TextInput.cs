@@ -35,6 +35,9 @@ internal readonly ref struct TextInput
 
     public bool IsEmpty => _length == 0;
 
+    /// <summary>The length in bytes (UTF-8) or in chars (UTF-16).</summary>
+    public int Length => _length;
+
     public ReadOnlySpan<byte> Utf8 => IsUtf16 ? default : MemoryMarshal.CreateReadOnlySpan(ref _start, _length);
 
     public ReadOnlySpan<char> Utf16 => IsUtf16 ? MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<byte, char>(ref _start), _length) : default;

@@ -144,7 +144,11 @@ internal static class Utf8Text
     }
 
     /// <summary>Whether the bytes are well-formed UTF-8.</summary>
-    public static bool IsValid(ReadOnlySpan<byte> utf8) => IsAscii(utf8) || Utf8.IsValid(utf8);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsValid(ReadOnlySpan<byte> utf8) => IsAscii(utf8) || IsValidBeyondAscii(utf8);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool IsValidBeyondAscii(ReadOnlySpan<byte> utf8) => Utf8.IsValid(utf8);
 
     /// <summary>
     /// The byte length of the longest prefix holding at most <paramref name="maxCharacters"/>

@@ -67,11 +67,11 @@ internal static unsafe class SpanExports
             if (options != null)
             {
                 if ((uint)options->Kind > (uint)SpanKind.Consumer)
-                    return LastError.Set(Status.InvalidArgument, $"options.kind: {options->Kind} is not a KT_KIND_* value (0 to 5)");
+                    return Arguments.BadValue("options.kind", options->Kind, "is not a KT_KIND_* value (0 to 5)");
                 if (options->StartTimeNs < 0)
-                    return LastError.Set(Status.InvalidArgument, $"options.start_time_ns: {options->StartTimeNs} is negative");
+                    return Arguments.BadValue("options.start_time_ns", options->StartTimeNs, "is negative");
                 if (options->ShouldSample is < -1 or > 1)
-                    return LastError.Set(Status.InvalidArgument, $"options.should_sample: {options->ShouldSample} is not -1, 0 or 1");
+                    return Arguments.BadValue("options.should_sample", options->ShouldSample, "is not -1, 0 or 1");
                 status = AttributeReader.ValidateAll(options->Attributes, options->AttributeCount, "options.attributes");
                 if (status != Status.Ok)
                     return status;
@@ -105,10 +105,10 @@ internal static unsafe class SpanExports
             if (runtime is null)
                 return Fail.NotInitialized("kt_span_finish");
             if (endTimeNs < 0)
-                return LastError.Set(Status.InvalidArgument, $"end_time_ns: {endTimeNs} is negative");
+                return Arguments.BadValue("end_time_ns", endTimeNs, "is negative");
             var status = SpanHandle.FromToken(runtime.Engine, (long)span).Finish(endTimeNs);
             if (status == KtStatus.InvalidArgument)
-                return LastError.Set(Status.InvalidArgument, $"end_time_ns: {endTimeNs} is before the span's start; the span is still open");
+                return Arguments.BadValue("end_time_ns", endTimeNs, "is before the span's start; the span is still open");
             return Arguments.From(status, "span");
         }
         catch (Exception e)

@@ -13,5 +13,22 @@ internal readonly struct ArgName(string name, long index = -1, string? field = n
     public override string ToString() =>
         (index >= 0 ? $"{name}[{index}]" : name) + (field is null ? "" : "." + field);
 
+    /// <summary>Writes the name as <see cref="ToString"/> spells it, without making a string.</summary>
+    public void WriteTo(ref ErrorMessage message)
+    {
+        message.AppendFormatted(name);
+        if (index >= 0)
+        {
+            message.AppendLiteral("[");
+            message.AppendFormatted(index);
+            message.AppendLiteral("]");
+        }
+        if (field is not null)
+        {
+            message.AppendLiteral(".");
+            message.AppendFormatted(field);
+        }
+    }
+
     public static implicit operator ArgName(string name) => new(name);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Kt.Store;
 using Kt.Text;
 
@@ -34,24 +35,27 @@ internal static unsafe class Arguments
     /// </summary>
     public static int SpanText(byte* ptr, nuint len, ArgName name, out TextInput text)
     {
-        text = default;
+        int status = CheckSpanText(ptr, len, name, out bool validated);
+        text = status == Status.Ok ? new TextInput(new ReadOnlySpan<byte>(ptr, (int)len), validated) : default;
+        return status;
+    }
+
+    /// <summary>
+    /// <see cref="SpanText"/>'s check alone; <paramref name="validated"/> is false when the
+    /// text is accepted for the store to repair.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CheckSpanText(byte* ptr, nuint len, ArgName name, out bool validated)
+    {
+        validated = true;
         if (len > MaxString)
-            return LastError.Set(Status.InvalidArgument, $"{name}: length {len} is more than KT_MAX_STRING ({MaxString})");
+            return TooLong(name, len);
         if (ptr == null)
-            return len == 0 ? Status.Ok : LastError.Set(Status.InvalidArgument, $"{name}: NULL pointer with length {len}");
-        var bytes = new ReadOnlySpan<byte>(ptr, (int)len);
-        if (Utf8Text.IsValid(bytes))
-        {
-            text = new TextInput(bytes, validated: true);
+            return len == 0 ? Status.Ok : NullWithLength(name, len);
+        if (Utf8Text.IsValid(new ReadOnlySpan<byte>(ptr, (int)len)))
             return Status.Ok;
-        }
-        if (RepairsText)
-        {
-            text = new TextInput(bytes, validated: false);
-            return Status.Ok;
-        }
-        InputProblems.ValueRefused(bytes);
-        return LastError.Set(Status.InvalidArgument, $"{name}: not valid UTF-8");
+        validated = false;
+        return RepairsText ? Status.Ok : NotUtf8(ptr, len, name);
     }
 
     /// <summary>
@@ -72,20 +76,61 @@ internal static unsafe class Arguments
     /// <summary>An attribute's key: span text as <see cref="SpanText"/> checks it, and not empty.</summary>
     public static int Key(byte* ptr, nuint len, ArgName name, out TextInput text)
     {
-        int status = SpanText(ptr, len, name, out text);
-        if (status == Status.Ok && text.IsEmpty)
-            return LastError.Set(Status.InvalidArgument, $"{name}: empty; an attribute needs a key");
+        int status = CheckKey(ptr, len, name, out bool validated);
+        text = status == Status.Ok ? new TextInput(new ReadOnlySpan<byte>(ptr, (int)len), validated) : default;
         return status;
     }
+
+    /// <summary><see cref="Key"/>'s check alone.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int CheckKey(byte* ptr, nuint len, ArgName name, out bool validated)
+    {
+        int status = CheckSpanText(ptr, len, name, out validated);
+        return status == Status.Ok && len == 0 ? EmptyKey(name) : status;
+    }
+
+    // The failures, out of line: their messages' temporaries would otherwise be set up on
+    // every call of the checks above, which run once per string of every span.
+
+    /// <summary>
+    /// "<paramref name="what"/>: <paramref name="value"/> <paramref name="problem"/>", out of
+    /// line like the failures below, for the hot calls' numeric arguments.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int BadValue(string what, long value, string problem) =>
+        LastError.Set(Status.InvalidArgument, $"{what}: {value} {problem}");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int TooLong(ArgName name, nuint len) =>
+        LastError.Set(Status.InvalidArgument, $"{name}: length {len} is more than KT_MAX_STRING ({MaxString})");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int NullWithLength(ArgName name, nuint len) =>
+        LastError.Set(Status.InvalidArgument, $"{name}: NULL pointer with length {len}");
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int NotUtf8(byte* ptr, nuint len, ArgName name)
+    {
+        InputProblems.ValueRefused(new ReadOnlySpan<byte>(ptr, (int)len));
+        return LastError.Set(Status.InvalidArgument, $"{name}: not valid UTF-8");
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int EmptyKey(ArgName name) =>
+        LastError.Set(Status.InvalidArgument, $"{name}: empty; an attribute needs a key");
 
     /// <summary>A status naming <paramref name="name"/> when a required pointer is NULL.</summary>
     public static int NotNull(void* ptr, ArgName name) =>
         ptr == null ? LastError.Set(Status.InvalidArgument, $"{name}: NULL pointer") : Status.Ok;
 
     /// <summary>Turns an engine status into kt.h's, with a message naming what the call was about.</summary>
-    public static int From(KtStatus status, ArgName subject) => status switch
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int From(KtStatus status, ArgName subject) =>
+        status == KtStatus.Ok ? Status.Ok : Problem(status, subject);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int Problem(KtStatus status, ArgName subject) => status switch
     {
-        KtStatus.Ok => Status.Ok,
         KtStatus.StaleHandle => LastError.Set(Status.Stale, $"{subject}: the span has finished or was released"),
         KtStatus.InvalidHandle => LastError.Set(Status.InvalidHandle, $"{subject}: not a span of this engine"),
         KtStatus.InvalidArgument => LastError.Set(Status.InvalidArgument, $"{subject}: an argument is malformed (bad UTF-8, a value out of range)"),

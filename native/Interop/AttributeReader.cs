@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Kt.Store;
 
@@ -30,19 +31,25 @@ internal static unsafe class AttributeReader
     /// <summary>Checks one attribute's key, type and value.</summary>
     public static int Validate(KtAttribute* attribute, ArgName name)
     {
-        int status = Arguments.Key(attribute->Key.Ptr, attribute->Key.Len, name.Field("key"), out _);
+        int status = Arguments.CheckKey(attribute->Key.Ptr, attribute->Key.Len, name.Field("key"), out _);
         if (status != Status.Ok)
             return status;
         ref var value = ref attribute->Value;
-        switch (attribute->Type)
+        return attribute->Type switch
         {
-            case 1:
-                return Arguments.SpanText(value.String.Ptr, value.String.Len, name.Field("value.string"), out _);
-            case 2 or 3 or 4:
-                return Status.Ok;
-            case < 1 or > 8:
-                return LastError.Set(Status.InvalidArgument, $"{name.Field("type")}: {attribute->Type} is not a KT_ATTR_* type");
-        }
+            1 => Arguments.CheckSpanText(value.String.Ptr, value.String.Len, name.Field("value.string"), out _),
+            2 or 3 or 4 => Status.Ok,
+            >= 5 and <= 8 => ValidateArray(attribute, name),
+            _ => BadType(attribute->Type, name),
+        };
+    }
+
+    // Arrays and failures out of line, so the check of a string or a number, the calls of
+    // every request, sets up none of their temporaries.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int ValidateArray(KtAttribute* attribute, ArgName name)
+    {
+        ref var value = ref attribute->Value;
         if (value.Array.Count > MaxArray)
             return LastError.Set(Status.InvalidArgument, $"{name.Field("value.array.count")}: {value.Array.Count} is more than {MaxArray}");
         if (value.Array.Items == null && value.Array.Count > 0)
@@ -52,13 +59,17 @@ internal static unsafe class AttributeReader
             var strings = (KtStr*)value.Array.Items;
             for (int i = 0; i < (int)value.Array.Count; i++)
             {
-                status = Arguments.SpanText(strings[i].Ptr, strings[i].Len, name.Field("value.array.items"), out _);
+                int status = Arguments.CheckSpanText(strings[i].Ptr, strings[i].Len, name.Field("value.array.items"), out _);
                 if (status != Status.Ok)
                     return status;
             }
         }
         return Status.Ok;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int BadType(int type, ArgName name) =>
+        LastError.Set(Status.InvalidArgument, $"{name.Field("type")}: {type} is not a KT_ATTR_* type");
 
     /// <summary>
     /// Applies count attributes that <see cref="ValidateAll"/> accepted. A limit reached is
@@ -68,9 +79,10 @@ internal static unsafe class AttributeReader
         where TTarget : IAttributeTarget
     {
         int first = Status.Ok;
+        bool validated = !Arguments.RepairsText;
         for (nuint i = 0; i < count; i++)
         {
-            var status = Apply(target, attributes + i);
+            var status = Apply(target, attributes + i, validated);
             if (status != KtStatus.Ok && (limitIsStatus || status != KtStatus.LimitReached) && first == Status.Ok)
                 first = Arguments.From(status, new ArgName(name, (long)i));
         }
@@ -79,10 +91,16 @@ internal static unsafe class AttributeReader
 
     /// <summary>Applies one attribute that <see cref="Validate"/> accepted.</summary>
     public static KtStatus Apply<TTarget>(in TTarget target, KtAttribute* attribute)
+        where TTarget : IAttributeTarget =>
+        Apply(target, attribute, !Arguments.RepairsText);
+
+    /// <summary>
+    /// Applies one attribute that <see cref="Validate"/> accepted. Its text was
+    /// <paramref name="validated"/> there, unless the engine repairs text: then the store checks and repairs.
+    /// </summary>
+    public static KtStatus Apply<TTarget>(in TTarget target, KtAttribute* attribute, bool validated)
         where TTarget : IAttributeTarget
     {
-        // Checked already, unless the engine repairs text: then the store checks and repairs.
-        bool validated = !Arguments.RepairsText;
         var key = new TextInput(new ReadOnlySpan<byte>(attribute->Key.Ptr, (int)attribute->Key.Len), validated);
         ref var value = ref attribute->Value;
         int count = (int)value.Array.Count;

@@ -8,7 +8,7 @@ namespace Kt.Native.Interop;
 /// </summary>
 internal static unsafe class LastError
 {
-    private const int Capacity = 512;
+    public const int Capacity = 512;
 
     [ThreadStatic] private static byte* t_buffer;
 
@@ -30,6 +30,16 @@ internal static unsafe class LastError
         // As much as fits, cut between characters, never inside one.
         System.Text.Unicode.Utf8.FromUtf16(message, new Span<byte>(Pointer, Capacity - 1), out _, out int written);
         Pointer[written] = 0;
+        return status;
+    }
+
+    /// <summary>
+    /// Records an interpolated message, written into the buffer as it is formatted, and
+    /// returns <paramref name="status"/>.
+    /// </summary>
+    public static int Set(int status, ref ErrorMessage message)
+    {
+        message.Terminate();
         return status;
     }
 

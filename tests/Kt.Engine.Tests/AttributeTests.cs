@@ -120,7 +120,15 @@ public class AttributeTests
             s.Do(h => h.SetAttributeUtf8("utf8"u8, Encoding.UTF8.GetBytes("żółwie")));
             s.Do(h => h.SetAttribute("strs", (ReadOnlySpan<string>)["abcdef", "x"]));
             s.Do(h => h.SetAttribute("num", 123456789L));
+            s.Do(h => h.SetAttribute("exact", "xyz"));
+            s.Do(h => h.SetAttribute("short", "żó"));
+            s.Do(h => h.SetAttributeUtf8("utf8short"u8, Encoding.UTF8.GetBytes("żó")));
+            s.Do(h => h.SetAttributeUtf8("utf8exact"u8, Encoding.UTF8.GetBytes("żół")));
         }, options);
+        Assert.Equal("xyz", result.Attributes["exact"]);
+        Assert.Equal("żó", result.Attributes["short"]);
+        Assert.Equal("żó", result.Attributes["utf8short"]);
+        Assert.Equal("żół", result.Attributes["utf8exact"]);
         Assert.Equal("abc", result.Attributes["ascii"]);
         Assert.Equal("żół", result.Attributes["multi"]);
         Assert.Equal("😀😀😀", result.Attributes["pairs"]);

@@ -1098,6 +1098,57 @@ static void test_last_error_is_per_thread(void)
     CHECK_LAST_ERROR_NAMES("name"); /* this thread's message is still its own */
 }
 
+/* Whether n bytes are UTF-8 with every sequence whole. */
+static int whole_utf8(const char *text, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        unsigned char c = (unsigned char)text[i];
+        size_t extra = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : 9;
+        size_t k;
+        if (extra > 3 || i + extra >= n)
+            return 0;
+        for (k = 1; k <= extra; k++)
+            if (((unsigned char)text[i + k] & 0xC0) != 0x80)
+                return 0;
+        i += extra + 1;
+    }
+    return 1;
+}
+
+/* "kt_last_error() names the problem": the values in a message are written out, and a
+** message longer than the thread's buffer is cut between characters, never inside one. */
+static void test_messages_carry_their_values_and_are_cut_between_characters(void)
+{
+    char name[1200];
+    const char *message;
+    size_t i, length;
+    int format = 77;
+    kt_span span = start(g_tracer, g_context, "values in messages");
+    kt_span_options options = KT_SPAN_OPTIONS_INIT;
+    kt_span out = 555;
+    CHECK_STATUS(kt_span_finish(span, -5), KT_E_INVALID_ARGUMENT);
+    NOTE("%s", kt_last_error());
+    CHECK(strcmp(kt_last_error(), "end_time_ns: -5 is negative") == 0);
+    options.kind = 9;
+    CHECK_STATUS(kt_start_span(g_tracer, g_context, S("k"), &options, &out), KT_E_INVALID_ARGUMENT);
+    CHECK(strstr(kt_last_error(), "options.kind: 9 ") == kt_last_error() && out == 555);
+    CHECK_STATUS(kt_span_finish(span, 0), KT_OK);
+
+    for (i = 0; i + 2 <= sizeof name; i += 2) {
+        name[i] = (char)0xC5; /* U+017C, two bytes */
+        name[i + 1] = (char)0xBC;
+    }
+    CHECK_STATUS(kt_format_from_name(name, sizeof name, &format), KT_E_INVALID_ARGUMENT);
+    CHECK(format == 77);
+    message = kt_last_error();
+    length = strlen(message);
+    NOTE("a message of %zu bytes: %.12s...", length, message);
+    CHECK(strncmp(message, "name: '", 7) == 0);
+    CHECK(length >= 500 && length <= 511);
+    CHECK(whole_utf8(message, length));
+}
+
 /* ---- the end ------------------------------------------------------------------------ */
 
 static void test_bad_input_after_shutdown(void)
@@ -1151,6 +1202,7 @@ int main(void)
     RUN(test_inject_into_a_small_buffer);
     RUN(test_extract_refuses_garbage);
     RUN(test_last_error_is_per_thread);
+    RUN(test_messages_carry_their_values_and_are_cut_between_characters);
     RUN(test_bad_input_after_shutdown);
     return tu_summary();
 }

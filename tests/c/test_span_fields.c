@@ -525,6 +525,58 @@ static void test_start_span_in_trace_refuses_bad_input(void)
     CHECK(span == 77);
 }
 
+/* Its own engine: values cut to 3 characters, and an arena of 128 bytes a span. Text the C
+** boundary has checked takes a shorter path into the store than text it must measure, cut or
+** refuse; both must give the same result. */
+static void test_values_are_cut_to_the_length_limit_and_the_arena_is_not_overrun(void)
+{
+    kt_option options[3] = {
+        { { S("max_spans") }, { S("8") } },
+        { { S("attribute_value_length_limit") }, { S("3") } },
+        { { S("bytes_per_span") }, { S("128") } },
+    };
+    static const struct { const char *key, *value, *stored; } k_cases[] = {
+        { "ascii", "abcdef", "abc" },
+        { "exact", "xyz", "xyz" },
+        { "multi", "\xC5\xBC\xC3\xB3\xC5\x82wie", "\xC5\xBC\xC3\xB3\xC5\x82" },
+        { "short", "\xC5\xBC\xC3\xB3", "\xC5\xBC\xC3\xB3" },
+        { "pairs", "\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80",
+          "\xF0\x9F\x98\x80\xF0\x9F\x98\x80\xF0\x9F\x98\x80" },
+    };
+    const size_t count = sizeof k_cases / sizeof k_cases[0];
+    kt_attribute in[5], out;
+    char long_key[120];
+    kt_span span;
+    kt_tracer tracer;
+    size_t i;
+    CHECK_STATUS(kt_init(options, 3), KT_OK);
+    CHECK_STATUS(kt_tracer_new(S("limits"), 1.0, S(""), &tracer), KT_OK);
+    CHECK_STATUS(kt_start_span(tracer, 0, S("s"), NULL, &span), KT_OK);
+    memset(in, 0, sizeof in);
+    for (i = 0; i < count; i++) {
+        in[i].key.ptr = k_cases[i].key;
+        in[i].key.len = strlen(k_cases[i].key);
+        in[i].type = KT_ATTR_STRING;
+        in[i].value.string.ptr = k_cases[i].value;
+        in[i].value.string.len = strlen(k_cases[i].value);
+    }
+    CHECK_STATUS(kt_span_set_attributes(span, in, count), KT_OK);
+    CHECK(info_of(span).attribute_count == count);
+    for (i = 0; i < count; i++) {
+        CHECK_STATUS(kt_span_attribute(span, -1, i, &out), KT_OK);
+        CHECK(str_is(out.key, k_cases[i].key) && str_is(out.value.string, k_cases[i].stored));
+    }
+    /* The arena has less room left than this key: refused as a limit, nothing half-written. */
+    memset(long_key, 'k', sizeof long_key);
+    CHECK_STATUS(kt_span_set_string(span, long_key, sizeof long_key, S("v")), KT_E_LIMIT);
+    CHECK(info_of(span).attribute_count == count);
+    CHECK_STATUS(kt_span_set_string(span, S("last"), S("ok")), KT_OK);
+    CHECK_STATUS(kt_span_attribute(span, -1, count, &out), KT_OK);
+    CHECK(str_is(out.key, "last") && str_is(out.value.string, "ok"));
+    CHECK_STATUS(kt_span_release(span), KT_OK);
+    CHECK_STATUS(kt_shutdown(10000), KT_OK);
+}
+
 int main(void)
 {
     kt_option options[1] = { { { "max_spans", 9 }, { "256", 3 } } };
@@ -551,5 +603,6 @@ int main(void)
     RUN(test_start_span_in_a_given_trace);
     RUN(test_start_span_in_trace_refuses_bad_input);
     CHECK_STATUS(kt_shutdown(10000), KT_OK);
+    RUN(test_values_are_cut_to_the_length_limit_and_the_arena_is_not_overrun);
     return tu_summary();
 }
