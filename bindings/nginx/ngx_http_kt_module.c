@@ -309,6 +309,7 @@ ngx_http_kt_init_process(ngx_cycle_t *cycle)
         ngx_log_error(NGX_LOG_INFO, cycle->log, 0,
                       "kt: engine already initialised in this worker; "
                       "the kt_exporter settings of nginx.conf are not used");
+        ngx_http_kt_register_keys(cycle->log);
         ngx_http_kt_ready = 1;
         return NGX_OK;
     }
@@ -321,6 +322,7 @@ ngx_http_kt_init_process(ngx_cycle_t *cycle)
         return NGX_OK;
     }
 
+    ngx_http_kt_register_keys(cycle->log);
     ngx_http_kt_ready = 1;
     ngx_http_kt_owner = 1;
 

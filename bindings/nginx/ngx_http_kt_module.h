@@ -111,16 +111,47 @@ ngx_int_t ngx_http_kt_post_read_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_kt_rewrite_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_kt_log_handler(ngx_http_request_t *r);
 int64_t ngx_http_kt_now(void);
-void ngx_http_kt_attr_string(kt_attribute *a, const char *key, size_t key_len,
-    u_char *value, size_t value_len);
-void ngx_http_kt_attr_int(kt_attribute *a, const char *key, size_t key_len,
-    int64_t value);
+void ngx_http_kt_attr_string(kt_attribute *a, ngx_uint_t key, u_char *value,
+    size_t value_len);
+void ngx_http_kt_attr_int(kt_attribute *a, ngx_uint_t key, int64_t value);
+void ngx_http_kt_register_keys(ngx_log_t *log);
 
-/* an attribute with a literal key, whose length is known when compiled */
+/*
+ * The attribute keys the module sets on every request, registered with
+ * kt_key_register when a worker starts: spans then refer to one checked copy
+ * of each instead of checking and copying it per request.
+ */
+#define NGX_HTTP_KT_KEYS(X)                                                  \
+    X(HTTP_REQUEST_METHOD, "http.request.method")                            \
+    X(URL_PATH, "url.path")                                                  \
+    X(URL_QUERY, "url.query")                                                \
+    X(URL_SCHEME, "url.scheme")                                              \
+    X(HTTP_ROUTE, "http.route")                                              \
+    X(SERVER_ADDRESS, "server.address")                                      \
+    X(SERVER_PORT, "server.port")                                            \
+    X(CLIENT_ADDRESS, "client.address")                                      \
+    X(NETWORK_PROTOCOL_VERSION, "network.protocol.version")                  \
+    X(USER_AGENT_ORIGINAL, "user_agent.original")                            \
+    X(HTTP_RESPONSE_STATUS_CODE, "http.response.status_code")                \
+    X(ERROR_TYPE, "error.type")                                              \
+    X(HTTP_REQUEST_BODY_SIZE, "http.request.body.size")                      \
+    X(HTTP_RESPONSE_BODY_SIZE, "http.response.body.size")                    \
+    X(UPSTREAM_CONNECT_TIME, "nginx.upstream.connect_time_ms")               \
+    X(UPSTREAM_HEADER_TIME, "nginx.upstream.header_time_ms")                 \
+    X(UPSTREAM_RESPONSE_TIME, "nginx.upstream.response_time_ms")
+
+typedef enum {
+#define NGX_HTTP_KT_KEY_ENUM(id, text)  NGX_HTTP_KT_KEY_##id,
+    NGX_HTTP_KT_KEYS(NGX_HTTP_KT_KEY_ENUM)
+#undef NGX_HTTP_KT_KEY_ENUM
+    NGX_HTTP_KT_KEY_COUNT
+} ngx_http_kt_key_e;
+
+/* an attribute with one of the keys above, e.g. ngx_http_kt_int(a, SERVER_PORT, 80) */
 #define ngx_http_kt_string(a, key, str)                                      \
-    ngx_http_kt_attr_string(a, key, sizeof(key) - 1, (str)->data, (str)->len)
+    ngx_http_kt_attr_string(a, NGX_HTTP_KT_KEY_##key, (str)->data, (str)->len)
 #define ngx_http_kt_int(a, key, value)                                       \
-    ngx_http_kt_attr_int(a, key, sizeof(key) - 1, value)
+    ngx_http_kt_attr_int(a, NGX_HTTP_KT_KEY_##key, value)
 
 /* ngx_http_kt_log.c */
 void ngx_http_kt_log_failure(ngx_http_kt_log_limit_t *limit, ngx_uint_t level,

@@ -225,7 +225,7 @@ ngx_http_kt_start_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
 
     n = 0;
 
-    ngx_http_kt_string(&attrs[n++], "http.request.method", &r->method_name);
+    ngx_http_kt_string(&attrs[n++], HTTP_REQUEST_METHOD, &r->method_name);
 
     path = r->unparsed_uri;
     end = path.data + path.len;
@@ -237,10 +237,10 @@ ngx_http_kt_start_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
         query.len = end - query.data;
     }
 
-    ngx_http_kt_string(&attrs[n++], "url.path", &path);
+    ngx_http_kt_string(&attrs[n++], URL_PATH, &path);
 
     if (q && query.len) {
-        ngx_http_kt_string(&attrs[n++], "url.query", &query);
+        ngx_http_kt_string(&attrs[n++], URL_QUERY, &query);
     }
 
 #if (NGX_HTTP_SSL)
@@ -252,10 +252,10 @@ ngx_http_kt_start_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
         ngx_str_set(&scheme, "http");
     }
 
-    ngx_http_kt_string(&attrs[n++], "url.scheme", &scheme);
+    ngx_http_kt_string(&attrs[n++], URL_SCHEME, &scheme);
 
     if (clcf->name.len) {
-        ngx_http_kt_string(&attrs[n++], "http.route", &clcf->name);
+        ngx_http_kt_string(&attrs[n++], HTTP_ROUTE, &clcf->name);
     }
 
     host = r->headers_in.server;
@@ -266,15 +266,15 @@ ngx_http_kt_start_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
     }
 
     if (host.len) {
-        ngx_http_kt_string(&attrs[n++], "server.address", &host);
+        ngx_http_kt_string(&attrs[n++], SERVER_ADDRESS, &host);
     }
 
     if (ngx_connection_local_sockaddr(r->connection, NULL, 0) == NGX_OK) {
-        ngx_http_kt_int(&attrs[n++], "server.port",
+        ngx_http_kt_int(&attrs[n++], SERVER_PORT,
                         ngx_inet_get_port(r->connection->local_sockaddr));
     }
 
-    ngx_http_kt_string(&attrs[n++], "client.address",
+    ngx_http_kt_string(&attrs[n++], CLIENT_ADDRESS,
                        &r->connection->addr_text);
 
     switch (r->http_version) {
@@ -292,10 +292,10 @@ ngx_http_kt_start_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
         break;
     }
 
-    ngx_http_kt_string(&attrs[n++], "network.protocol.version", &version);
+    ngx_http_kt_string(&attrs[n++], NETWORK_PROTOCOL_VERSION, &version);
 
     if (r->headers_in.user_agent) {
-        ngx_http_kt_string(&attrs[n++], "user_agent.original",
+        ngx_http_kt_string(&attrs[n++], USER_AGENT_ORIGINAL,
                            &r->headers_in.user_agent->value);
     }
 
@@ -435,23 +435,23 @@ ngx_http_kt_end_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
     status = r->err_status ? r->err_status : r->headers_out.status;
 
     if (status) {
-        ngx_http_kt_int(&attrs[n++], "http.response.status_code", status);
+        ngx_http_kt_int(&attrs[n++], HTTP_RESPONSE_STATUS_CODE, status);
     }
 
     if (status >= 500) {
         type.data = code;
         type.len = ngx_sprintf(code, "%ui", status) - code;
-        ngx_http_kt_string(&attrs[n++], "error.type", &type);
+        ngx_http_kt_string(&attrs[n++], ERROR_TYPE, &type);
     }
 
     if (r->headers_in.content_length_n >= 0) {
-        ngx_http_kt_int(&attrs[n++], "http.request.body.size",
+        ngx_http_kt_int(&attrs[n++], HTTP_REQUEST_BODY_SIZE,
                         r->headers_in.content_length_n);
     }
 
     sent = r->connection->sent - r->header_size;
 
-    ngx_http_kt_int(&attrs[n++], "http.response.body.size",
+    ngx_http_kt_int(&attrs[n++], HTTP_RESPONSE_BODY_SIZE,
                     sent > 0 ? sent : 0);
 
     /* one call for them all: the span is resolved and its slot reached once */
@@ -498,24 +498,73 @@ ngx_http_kt_end_span(ngx_http_request_t *r, ngx_http_kt_ctx_t *ctx)
 }
 
 
+static ngx_str_t  ngx_http_kt_key_names[] = {
+#define NGX_HTTP_KT_KEY_NAME(id, text)  ngx_string(text),
+    NGX_HTTP_KT_KEYS(NGX_HTTP_KT_KEY_NAME)
+#undef NGX_HTTP_KT_KEY_NAME
+};
+
+/* 0 until registered: the key then goes as text */
+static kt_key  ngx_http_kt_keys[NGX_HTTP_KT_KEY_COUNT];
+
+
 void
-ngx_http_kt_attr_string(kt_attribute *a, const char *key, size_t key_len,
-    u_char *value, size_t value_len)
+ngx_http_kt_register_keys(ngx_log_t *log)
 {
-    a->key.ptr = key;
-    a->key.len = key_len;
-    a->type = KT_ATTR_STRING;
+    int         rc;
+    ngx_uint_t  i, registered;
+
+    registered = 0;
+
+    for (i = 0; i < NGX_HTTP_KT_KEY_COUNT; i++) {
+        rc = kt_key_register((char *) ngx_http_kt_key_names[i].data,
+                             ngx_http_kt_key_names[i].len, &ngx_http_kt_keys[i]);
+
+        if (rc != KT_OK) {
+            ngx_http_kt_keys[i] = 0;
+            ngx_log_error(NGX_LOG_NOTICE, log, 0,
+                          "kt: kt_key_register(\"%V\") failed: %s: %s; "
+                          "the key is passed as text", &ngx_http_kt_key_names[i],
+                          kt_errstr(rc), kt_last_error());
+            continue;
+        }
+
+        registered++;
+    }
+
+    ngx_log_error(NGX_LOG_INFO, log, 0, "kt: %ui attribute keys registered",
+                  registered);
+}
+
+
+static int32_t
+ngx_http_kt_attr_key(kt_attribute *a, ngx_uint_t key)
+{
+    if (ngx_http_kt_keys[key]) {
+        a->key.ptr = NULL;
+        a->key.len = ngx_http_kt_keys[key];
+        return KT_ATTR_REGISTERED_KEY;
+    }
+
+    a->key.ptr = (char *) ngx_http_kt_key_names[key].data;
+    a->key.len = ngx_http_kt_key_names[key].len;
+    return 0;
+}
+
+
+void
+ngx_http_kt_attr_string(kt_attribute *a, ngx_uint_t key, u_char *value,
+    size_t value_len)
+{
+    a->type = KT_ATTR_STRING | ngx_http_kt_attr_key(a, key);
     a->value.string.ptr = (char *) value;
     a->value.string.len = value_len;
 }
 
 
 void
-ngx_http_kt_attr_int(kt_attribute *a, const char *key, size_t key_len,
-    int64_t value)
+ngx_http_kt_attr_int(kt_attribute *a, ngx_uint_t key, int64_t value)
 {
-    a->key.ptr = key;
-    a->key.len = key_len;
-    a->type = KT_ATTR_INT;
+    a->type = KT_ATTR_INT | ngx_http_kt_attr_key(a, key);
     a->value.integer = value;
 }

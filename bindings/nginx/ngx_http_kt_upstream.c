@@ -247,7 +247,7 @@ ngx_http_kt_finish_try(ngx_http_request_t *r, kt_span span,
 
     n = 0;
 
-    ngx_http_kt_string(&attrs[n++], "http.request.method", &r->method_name);
+    ngx_http_kt_string(&attrs[n++], HTTP_REQUEST_METHOD, &r->method_name);
 
     address = *state->peer;
     port = NGX_ERROR;
@@ -277,40 +277,40 @@ ngx_http_kt_finish_try(ngx_http_request_t *r, kt_span span,
         }
     }
 
-    ngx_http_kt_string(&attrs[n++], "server.address", &address);
+    ngx_http_kt_string(&attrs[n++], SERVER_ADDRESS, &address);
 
     if (port != NGX_ERROR) {
-        ngx_http_kt_int(&attrs[n++], "server.port", port);
+        ngx_http_kt_int(&attrs[n++], SERVER_PORT, port);
     }
 
     if (state->status) {
-        ngx_http_kt_int(&attrs[n++], "http.response.status_code",
+        ngx_http_kt_int(&attrs[n++], HTTP_RESPONSE_STATUS_CODE,
                         state->status);
     }
 
     if (state->status >= 400) {
         type.data = code;
         type.len = ngx_sprintf(code, "%ui", state->status) - code;
-        ngx_http_kt_string(&attrs[n++], "error.type", &type);
+        ngx_http_kt_string(&attrs[n++], ERROR_TYPE, &type);
     }
 
     if (state->connect_time != (ngx_msec_t) -1) {
-        ngx_http_kt_int(&attrs[n++], "nginx.upstream.connect_time_ms",
+        ngx_http_kt_int(&attrs[n++], UPSTREAM_CONNECT_TIME,
                         state->connect_time);
     }
 
     if (state->header_time != (ngx_msec_t) -1) {
-        ngx_http_kt_int(&attrs[n++], "nginx.upstream.header_time_ms",
+        ngx_http_kt_int(&attrs[n++], UPSTREAM_HEADER_TIME,
                         state->header_time);
     }
 
     if (state->response_time != (ngx_msec_t) -1) {
-        ngx_http_kt_int(&attrs[n++], "nginx.upstream.response_time_ms",
+        ngx_http_kt_int(&attrs[n++], UPSTREAM_RESPONSE_TIME,
                         state->response_time);
     }
 
     if (state->bytes_received) {
-        ngx_http_kt_int(&attrs[n++], "http.response.body.size",
+        ngx_http_kt_int(&attrs[n++], HTTP_RESPONSE_BODY_SIZE,
                         state->response_length);
     }
 

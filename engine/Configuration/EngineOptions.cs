@@ -69,7 +69,7 @@ public sealed record EngineOptions
             throw new ArgumentException($"{nameof(ScheduleDelay)} must be positive, got {ScheduleDelay}", nameof(ScheduleDelay));
         if (PollInterval <= TimeSpan.Zero)
             throw new ArgumentException($"{nameof(PollInterval)} must be positive, got {PollInterval}", nameof(PollInterval));
-        Fits(BytesPerSpan, nameof(BytesPerSpan));
+        Fits(BytesPerSpan, nameof(BytesPerSpan), Store.RegisteredKeys.Bytes);
         Fits(AttributesPerSpan, nameof(AttributesPerSpan));
         Fits(EventsPerSpan, nameof(EventsPerSpan));
         Fits(LinksPerSpan, nameof(LinksPerSpan));
@@ -78,9 +78,9 @@ public sealed record EngineOptions
     }
 
     // Offsets into the store are 32-bit: every per-span amount times MaxSpans must fit.
-    private void Fits(int perSpan, string name)
+    private void Fits(int perSpan, string name, int shared = 0)
     {
-        long total = (long)MaxSpans * perSpan;
+        long total = (long)MaxSpans * perSpan + shared;
         if (total > Array.MaxLength)
             throw new ArgumentException($"{nameof(MaxSpans)} x {name} = {total} is more than the store can address", name);
     }

@@ -70,7 +70,7 @@ internal readonly ref struct RawArrayValue : IAttributeValue
         // 8-byte elements start on an 8-byte boundary, so a reader may point at them as an array.
         if (_type != AttributeType.BoolArray)
         {
-            int padding = -(slot * store.BytesPerSpan + s.ArenaUsed) & 7;
+            int padding = -(store.TextStart(slot) + s.ArenaUsed) & 7;
             if (padding > store.BytesPerSpan - s.ArenaUsed)
                 return KtStatus.LimitReached;
             s.ArenaUsed += padding;
@@ -92,7 +92,7 @@ internal readonly ref struct StringArrayValue(ReadOnlySpan<string> strings) : IA
     public KtStatus WriteTo(SpanStore store, int slot, ref SpanSlot s, ref AttributeEntry entry)
     {
         entry.Type = AttributeType.StringArray;
-        entry.Value = slot * store.BytesPerSpan + s.ArenaUsed;
+        entry.Value = store.TextStart(slot) + s.ArenaUsed;
         entry.Length = _strings.Length;
         Span<byte> length = stackalloc byte[4];
         foreach (var item in _strings)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Kt.Text;
 
 namespace Kt.Store;
@@ -17,6 +18,9 @@ internal sealed class SpanStore
     public readonly NativeArray<LinkEntry> Links;
     public readonly NativeArray<AttributeEntry> ExtraAttributes;
     public readonly NativeArray<byte> Arena;
+
+    /// <summary>Keys registered once, held in the first <see cref="RegisteredKeys.Bytes"/> of <see cref="Arena"/>, before every slot's part.</summary>
+    public readonly RegisteredKeys Keys;
     public readonly TraceContext?[] Owners;
     private readonly NativeRegion _memory;
 
@@ -52,14 +56,15 @@ internal sealed class SpanStore
         nuint eventsAt = Reserve<EventEntry>(ref size, n * EventsPerSpan);
         nuint linksAt = Reserve<LinkEntry>(ref size, n * LinksPerSpan);
         nuint extraAt = Reserve<AttributeEntry>(ref size, n * ExtraAttributesPerSpan);
-        nuint arenaAt = Reserve<byte>(ref size, n * BytesPerSpan);
+        nuint arenaAt = Reserve<byte>(ref size, n * BytesPerSpan + RegisteredKeys.Bytes);
         _memory = new NativeRegion(size);
         Slots = _memory.Array<SpanSlot>(slotsAt, n);
         Attributes = _memory.Array<AttributeEntry>(attributesAt, n * AttributesPerSpan);
         Events = _memory.Array<EventEntry>(eventsAt, n * EventsPerSpan);
         Links = _memory.Array<LinkEntry>(linksAt, n * LinksPerSpan);
         ExtraAttributes = _memory.Array<AttributeEntry>(extraAt, n * ExtraAttributesPerSpan);
-        Arena = _memory.Array<byte>(arenaAt, n * BytesPerSpan);
+        Arena = _memory.Array<byte>(arenaAt, n * BytesPerSpan + RegisteredKeys.Bytes);
+        Keys = new RegisteredKeys(Arena, 0);
         Owners = new TraceContext?[n];
 
         var limits = options.Limits;
@@ -88,6 +93,10 @@ internal sealed class SpanStore
 
     public ReadOnlySpan<byte> Text(StringRef text) => Arena.AsSpan(text.Offset, text.Length);
 
+    /// <summary>Where a slot's part of <see cref="Arena"/> starts: after the registered keys.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int TextStart(int slot) => RegisteredKeys.Bytes + slot * BytesPerSpan;
+
     /// <summary>Copies text into the slot's arena, cut to <paramref name="maxCharacters"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public KtStatus AppendText(int slot, ref SpanSlot s, scoped in TextInput text, int maxCharacters, out StringRef result)
@@ -97,7 +106,7 @@ internal sealed class SpanStore
         int length = text.Length;
         if (length <= maxCharacters && length <= BytesPerSpan - s.ArenaUsed)
         {
-            int at = slot * BytesPerSpan + s.ArenaUsed;
+            int at = TextStart(slot) + s.ArenaUsed;
             var destination = Arena.AsSpan(at, length);
             if (text.IsValidated)
                 Utf8Text.Copy(text.Utf8, destination);
@@ -112,7 +121,7 @@ internal sealed class SpanStore
 
     private KtStatus AppendAnyText(int slot, ref SpanSlot s, scoped in TextInput text, int maxCharacters, out StringRef result)
     {
-        int start = slot * BytesPerSpan + s.ArenaUsed;
+        int start = TextStart(slot) + s.ArenaUsed;
         var room = Arena.AsSpan(start, BytesPerSpan - s.ArenaUsed);
         int written;
         result = default;
@@ -168,7 +177,7 @@ internal sealed class SpanStore
         result = default;
         if (bytes.Length > BytesPerSpan - s.ArenaUsed)
             return false;
-        int start = slot * BytesPerSpan + s.ArenaUsed;
+        int start = TextStart(slot) + s.ArenaUsed;
         bytes.CopyTo(Arena.AsSpan(start));
         s.ArenaUsed += bytes.Length;
         result = new StringRef(start, bytes.Length);
@@ -187,9 +196,18 @@ internal sealed class SpanStore
         if (key.IsEmpty)
             return KtStatus.InvalidArgument;
         int mark = s.ArenaUsed;
-        var status = AppendText(slot, ref s, key, int.MaxValue, out var keyRef);
-        if (status != KtStatus.Ok)
-            return Dropped(status, ref dropped);
+        StringRef keyRef;
+        KtStatus status;
+        if (key.IsStored && Keys.Holds(StoredOffset(key), key.Length))
+        {
+            keyRef = new StringRef(StoredOffset(key), key.Length);
+        }
+        else
+        {
+            status = AppendText(slot, ref s, key, int.MaxValue, out keyRef);
+            if (status != KtStatus.Ok)
+                return Dropped(status, ref dropped);
+        }
 
         int index = Find(entries[..count], keyRef);
         if (index >= 0)
@@ -224,6 +242,10 @@ internal sealed class SpanStore
         }
         return KtStatus.Ok;
     }
+
+    // Where stored text (a registered key) sits in the arena.
+    private int StoredOffset(scoped in TextInput key) =>
+        (int)Unsafe.ByteOffset(ref Arena[0], ref MemoryMarshal.GetReference(key.Utf8));
 
     /// <summary>Removes a key from a run of attribute entries, keeping the others in order; its text stays in the arena.</summary>
     public void RemoveAttribute(Span<AttributeEntry> entries, ref ushort count, ReadOnlySpan<byte> keyUtf8)

@@ -17,6 +17,9 @@ internal readonly ref struct TextInput
     /// <summary>UTF-8 the caller has already checked (the C ABI does, to name the bad argument), so the store does not check it again.</summary>
     public readonly bool IsValidated;
 
+    /// <summary>Text the store already holds (a registered key): a span refers to it rather than copying it.</summary>
+    public readonly bool IsStored;
+
     public TextInput(ReadOnlySpan<byte> utf8, bool validated = false)
     {
         _start = ref MemoryMarshal.GetReference(utf8);
@@ -32,6 +35,14 @@ internal readonly ref struct TextInput
         IsUtf16 = true;
         IsValidated = false;
     }
+
+    private TextInput(ReadOnlySpan<byte> stored, bool validated, bool isStored) : this(stored, validated)
+    {
+        IsStored = isStored;
+    }
+
+    /// <summary>Text in the store's own arena, checked when it was put there.</summary>
+    public static TextInput Stored(ReadOnlySpan<byte> inArena) => new(inArena, validated: true, isStored: true);
 
     public bool IsEmpty => _length == 0;
 

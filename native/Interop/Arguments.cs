@@ -35,9 +35,14 @@ internal static unsafe class Arguments
     /// </summary>
     public static int SpanText(byte* ptr, nuint len, ArgName name, out TextInput text)
     {
-        int status = CheckSpanText(ptr, len, name, out bool validated);
-        text = status == Status.Ok ? new TextInput(new ReadOnlySpan<byte>(ptr, (int)len), validated) : default;
-        return status;
+        var problem = CheckSpanText(ptr, len, out bool validated);
+        if (problem != TextProblem.None)
+        {
+            text = default;
+            return Refuse(problem, name, ptr, len);
+        }
+        text = new TextInput(new ReadOnlySpan<byte>(ptr, (int)len), validated);
+        return Status.Ok;
     }
 
     /// <summary>
@@ -45,17 +50,17 @@ internal static unsafe class Arguments
     /// text is accepted for the store to repair.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int CheckSpanText(byte* ptr, nuint len, ArgName name, out bool validated)
+    public static TextProblem CheckSpanText(byte* ptr, nuint len, out bool validated)
     {
         validated = true;
         if (len > MaxString)
-            return TooLong(name, len);
+            return TextProblem.TooLong;
         if (ptr == null)
-            return len == 0 ? Status.Ok : NullWithLength(name, len);
+            return len == 0 ? TextProblem.None : TextProblem.NullWithLength;
         if (Utf8Text.IsValid(new ReadOnlySpan<byte>(ptr, (int)len)))
-            return Status.Ok;
+            return TextProblem.None;
         validated = false;
-        return RepairsText ? Status.Ok : NotUtf8(ptr, len, name);
+        return RepairsText ? TextProblem.None : TextProblem.NotUtf8;
     }
 
     /// <summary>
@@ -76,17 +81,22 @@ internal static unsafe class Arguments
     /// <summary>An attribute's key: span text as <see cref="SpanText"/> checks it, and not empty.</summary>
     public static int Key(byte* ptr, nuint len, ArgName name, out TextInput text)
     {
-        int status = CheckKey(ptr, len, name, out bool validated);
-        text = status == Status.Ok ? new TextInput(new ReadOnlySpan<byte>(ptr, (int)len), validated) : default;
-        return status;
+        var problem = CheckKey(ptr, len, out bool validated);
+        if (problem != TextProblem.None)
+        {
+            text = default;
+            return Refuse(problem, name, ptr, len);
+        }
+        text = new TextInput(new ReadOnlySpan<byte>(ptr, (int)len), validated);
+        return Status.Ok;
     }
 
     /// <summary><see cref="Key"/>'s check alone.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int CheckKey(byte* ptr, nuint len, ArgName name, out bool validated)
+    public static TextProblem CheckKey(byte* ptr, nuint len, out bool validated)
     {
-        int status = CheckSpanText(ptr, len, name, out validated);
-        return status == Status.Ok && len == 0 ? EmptyKey(name) : status;
+        var problem = CheckSpanText(ptr, len, out validated);
+        return problem == TextProblem.None && len == 0 ? TextProblem.EmptyKey : problem;
     }
 
     // The failures, out of line: their messages' temporaries would otherwise be set up on
@@ -100,24 +110,25 @@ internal static unsafe class Arguments
     public static int BadValue(string what, long value, string problem) =>
         LastError.Set(Status.InvalidArgument, $"{what}: {value} {problem}");
 
+    /// <summary>The status, and the message naming <paramref name="name"/>, of a problem <see cref="CheckSpanText"/> or <see cref="CheckKey"/> found.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int TooLong(ArgName name, nuint len) =>
-        LastError.Set(Status.InvalidArgument, $"{name}: length {len} is more than KT_MAX_STRING ({MaxString})");
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int NullWithLength(ArgName name, nuint len) =>
-        LastError.Set(Status.InvalidArgument, $"{name}: NULL pointer with length {len}");
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int NotUtf8(byte* ptr, nuint len, ArgName name)
+    public static int Refuse(TextProblem problem, ArgName name, byte* ptr, nuint len)
     {
-        InputProblems.ValueRefused(new ReadOnlySpan<byte>(ptr, (int)len));
-        return LastError.Set(Status.InvalidArgument, $"{name}: not valid UTF-8");
+        switch (problem)
+        {
+            case TextProblem.TooLong:
+                return LastError.Set(Status.InvalidArgument, $"{name}: length {len} is more than KT_MAX_STRING ({MaxString})");
+            case TextProblem.NullWithLength:
+                return LastError.Set(Status.InvalidArgument, $"{name}: NULL pointer with length {len}");
+            case TextProblem.NotUtf8:
+                InputProblems.ValueRefused(new ReadOnlySpan<byte>(ptr, (int)len));
+                return LastError.Set(Status.InvalidArgument, $"{name}: not valid UTF-8");
+            case TextProblem.EmptyKey:
+                return LastError.Set(Status.InvalidArgument, $"{name}: empty; an attribute needs a key");
+            default:
+                return Status.Ok;
+        }
     }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int EmptyKey(ArgName name) =>
-        LastError.Set(Status.InvalidArgument, $"{name}: empty; an attribute needs a key");
 
     /// <summary>A status naming <paramref name="name"/> when a required pointer is NULL.</summary>
     public static int NotNull(void* ptr, ArgName name) =>

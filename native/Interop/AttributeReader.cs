@@ -12,6 +12,9 @@ internal static unsafe class AttributeReader
 {
     private const int MaxArray = 1 << 20;
 
+    /// <summary>kt.h's KT_ATTR_REGISTERED_KEY: the key is the kt_key in key.len.</summary>
+    public const int RegisteredKey = 0x100;
+
     /// <summary>Checks count attributes; the status of the first bad one, named.</summary>
     public static int ValidateAll(KtAttribute* attributes, nuint count, string name)
     {
@@ -21,27 +24,46 @@ internal static unsafe class AttributeReader
             return count == 0 ? Status.Ok : LastError.Set(Status.InvalidArgument, $"{name}: NULL pointer with count {count}");
         for (nuint i = 0; i < count; i++)
         {
-            int status = Validate(attributes + i, new ArgName(name, (long)i));
+            int status = Validate(attributes + i, name, (long)i);
             if (status != Status.Ok)
                 return status;
         }
         return Status.Ok;
     }
 
-    /// <summary>Checks one attribute's key, type and value.</summary>
-    public static int Validate(KtAttribute* attribute, ArgName name)
+    /// <summary>
+    /// Checks one attribute's key, type and value; a failure names it as
+    /// <paramref name="name"/>, with its <paramref name="index"/> when one is given.
+    /// </summary>
+    public static int Validate(KtAttribute* attribute, string name, long index = -1)
     {
-        int status = Arguments.CheckKey(attribute->Key.Ptr, attribute->Key.Len, name.Field("key"), out _);
-        if (status != Status.Ok)
-            return status;
-        ref var value = ref attribute->Value;
-        return attribute->Type switch
+        TextProblem problem;
+        ref var key = ref attribute->Key;
+        if ((attribute->Type & RegisteredKey) == 0)
         {
-            1 => Arguments.CheckSpanText(value.String.Ptr, value.String.Len, name.Field("value.string"), out _),
-            2 or 3 or 4 => Status.Ok,
-            >= 5 and <= 8 => ValidateArray(attribute, name),
-            _ => BadType(attribute->Type, name),
-        };
+            problem = Arguments.CheckKey(key.Ptr, key.Len, out _);
+            if (problem != TextProblem.None)
+                return Arguments.Refuse(problem, new ArgName(name, index).Field("key"), key.Ptr, key.Len);
+        }
+        else if (key.Len - 1 >= (nuint)NativeRuntime.KeyCount)
+        {
+            return UnknownKey(key.Len, new ArgName(name, index));
+        }
+        ref var value = ref attribute->Value;
+        switch (attribute->Type & ~RegisteredKey)
+        {
+            case 1:
+                problem = Arguments.CheckSpanText(value.String.Ptr, value.String.Len, out _);
+                return problem == TextProblem.None
+                    ? Status.Ok
+                    : Arguments.Refuse(problem, new ArgName(name, index).Field("value.string"), value.String.Ptr, value.String.Len);
+            case 2 or 3 or 4:
+                return Status.Ok;
+            case >= 5 and <= 8:
+                return ValidateArray(attribute, new ArgName(name, index));
+            default:
+                return BadType(attribute->Type, new ArgName(name, index));
+        }
     }
 
     // Arrays and failures out of line, so the check of a string or a number, the calls of
@@ -54,18 +76,22 @@ internal static unsafe class AttributeReader
             return LastError.Set(Status.InvalidArgument, $"{name.Field("value.array.count")}: {value.Array.Count} is more than {MaxArray}");
         if (value.Array.Items == null && value.Array.Count > 0)
             return LastError.Set(Status.InvalidArgument, $"{name.Field("value.array.items")}: NULL pointer with count {value.Array.Count}");
-        if (attribute->Type == 5)
+        if ((attribute->Type & ~RegisteredKey) == 5)
         {
             var strings = (KtStr*)value.Array.Items;
             for (int i = 0; i < (int)value.Array.Count; i++)
             {
-                int status = Arguments.CheckSpanText(strings[i].Ptr, strings[i].Len, name.Field("value.array.items"), out _);
-                if (status != Status.Ok)
-                    return status;
+                var problem = Arguments.CheckSpanText(strings[i].Ptr, strings[i].Len, out _);
+                if (problem != TextProblem.None)
+                    return Arguments.Refuse(problem, name.Field("value.array.items"), strings[i].Ptr, strings[i].Len);
             }
         }
         return Status.Ok;
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int UnknownKey(nuint key, ArgName name) =>
+        LastError.Set(Status.InvalidArgument, $"{name.Field("key.len")}: {key} is not a kt_key that kt_key_register gave (the type has KT_ATTR_REGISTERED_KEY)");
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static int BadType(int type, ArgName name) =>
@@ -101,15 +127,35 @@ internal static unsafe class AttributeReader
     public static KtStatus Apply<TTarget>(in TTarget target, KtAttribute* attribute, bool validated)
         where TTarget : IAttributeTarget
     {
-        var key = new TextInput(new ReadOnlySpan<byte>(attribute->Key.Ptr, (int)attribute->Key.Len), validated);
+        var key = KeyOf(target, attribute, validated);
         ref var value = ref attribute->Value;
-        int count = (int)value.Array.Count;
-        return attribute->Type switch
+        return (attribute->Type & ~RegisteredKey) switch
         {
             1 => target.Set(key, new TextValue(new TextInput(new ReadOnlySpan<byte>(value.String.Ptr, (int)value.String.Len), validated))),
             2 => target.Set(key, ScalarValue.Of(value.Boolean != 0)),
             3 => target.Set(key, ScalarValue.Of(value.Integer)),
             4 => target.Set(key, ScalarValue.Of(value.Real)),
+            _ => ApplyArray(target, attribute, validated),
+        };
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TextInput KeyOf<TTarget>(in TTarget target, KtAttribute* attribute, bool validated)
+        where TTarget : IAttributeTarget =>
+        (attribute->Type & RegisteredKey) == 0
+            ? new TextInput(new ReadOnlySpan<byte>(attribute->Key.Ptr, (int)attribute->Key.Len), validated)
+            : target.Keys.Get((int)attribute->Key.Len);
+
+    // Out of line, so that a string's or a number's call sets up none of an array's temporaries.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static KtStatus ApplyArray<TTarget>(in TTarget target, KtAttribute* attribute, bool validated)
+        where TTarget : IAttributeTarget
+    {
+        var key = KeyOf(target, attribute, validated);
+        ref var value = ref attribute->Value;
+        int count = (int)value.Array.Count;
+        return (attribute->Type & ~RegisteredKey) switch
+        {
             5 => target.Set(key, new Utf8StringArrayValue((KtStr*)value.Array.Items, count, validated)),
             6 => target.Set(key, RawArrayValue.Of(MemoryMarshal.Cast<byte, bool>(new ReadOnlySpan<byte>(value.Array.Items, count)))),
             7 => target.Set(key, RawArrayValue.Of(new ReadOnlySpan<long>(value.Array.Items, count))),

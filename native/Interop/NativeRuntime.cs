@@ -1,3 +1,5 @@
+using Kt.Store;
+
 namespace Kt.Native.Interop;
 
 /// <summary>
@@ -10,6 +12,11 @@ internal sealed class NativeRuntime
     private static volatile NativeRuntime? s_current;
     private static volatile NativeRuntime? s_stopped;
     private static byte s_epoch = (byte)Environment.TickCount;
+
+    // kt_key_register's keys, for the life of the process: every engine kt_init makes is given
+    // them all, in order, so that a kt_key names the same key in each.
+    private static readonly List<byte[]> s_keys = [];
+    private static volatile int s_keyCount;
 
     private NativeRuntime(TraceEngine engine, Tracer global, byte epoch)
     {
@@ -39,10 +46,41 @@ internal sealed class NativeRuntime
             if (s_current is not null)
                 return LastError.Set(Status.AlreadyInitialized, "kt_init: the engine is already initialised; call kt_shutdown first");
             var engine = new TraceEngine(options);
+            foreach (var key in s_keys)
+                engine.Store.Keys.Register(key);
             s_stopped = null;
             s_epoch++;
             s_current = new NativeRuntime(engine, engine.CreateTracer(Tracing.GlobalTracerName, global), s_epoch);
             return Status.Ok;
+        }
+    }
+
+    /// <summary>How many keys kt_key_register has given: every kt_key from 1 to this is valid.</summary>
+    public static int KeyCount => s_keyCount;
+
+    /// <summary>
+    /// Registers a key the caller has checked (UTF-8, not empty) for the process and the running
+    /// engine; its kt_key, or 0 when <see cref="RegisteredKeys"/>' limits are reached.
+    /// </summary>
+    public static uint RegisterKey(ReadOnlySpan<byte> key)
+    {
+        lock (s_lock)
+        {
+            for (int i = 0; i < s_keys.Count; i++)
+            {
+                if (key.SequenceEqual(s_keys[i]))
+                    return (uint)(i + 1);
+            }
+            int bytes = key.Length;
+            foreach (var k in s_keys)
+                bytes += k.Length;
+            if (s_keys.Count == RegisteredKeys.Capacity || bytes > RegisteredKeys.Bytes)
+                return 0;
+            // Each engine has held every key registered before it, in order, so it gives the same id.
+            s_current?.Engine.Store.Keys.Register(key);
+            s_keys.Add(key.ToArray());
+            s_keyCount = s_keys.Count;
+            return (uint)s_keys.Count;
         }
     }
 

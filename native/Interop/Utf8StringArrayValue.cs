@@ -12,7 +12,7 @@ internal readonly unsafe ref struct Utf8StringArrayValue(KtStr* items, int count
     public KtStatus WriteTo(SpanStore store, int slot, ref SpanSlot s, ref AttributeEntry entry)
     {
         entry.Type = AttributeType.StringArray;
-        entry.Value = slot * store.BytesPerSpan + s.ArenaUsed;
+        entry.Value = store.TextStart(slot) + s.ArenaUsed;
         entry.Length = count;
         Span<byte> length = stackalloc byte[4];
         for (int i = 0; i < count; i++)

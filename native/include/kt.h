@@ -289,13 +289,29 @@ int kt_span_set_attribute(kt_span span, const kt_attribute *attribute);
 
 /* Sets count attributes in one call (span:set_attributes), in order, as count calls of
 ** kt_span_set_attribute would, but every attribute is checked first: a bad one (NULL
-** pointer, bad length, bad UTF-8, an empty key, unknown type) changes nothing and is named by its index
-** in kt_last_error(). attributes may be NULL when count is 0. A limit reached drops the
-** attributes past it, counted in the export, and returns KT_E_LIMIT. On span 0 or a span
-** that does not record, only the checks run. Thread-safety: as kt_span_set_attribute.
+** pointer, bad length, bad UTF-8, an empty key, a kt_key never given, unknown type) changes
+** nothing and is named by its index in kt_last_error(). attributes may be NULL when count is
+** 0. A limit reached drops the attributes past it, counted in the export, and returns
+** KT_E_LIMIT. On span 0 or a span that does not record, only the checks run. Thread-safety: as kt_span_set_attribute.
 ** Returns KT_OK, KT_E_LIMIT, KT_E_STALE, KT_E_INVALID_HANDLE, KT_E_INVALID_ARGUMENT,
 ** KT_E_NOT_INITIALIZED. */
 int kt_span_set_attributes(kt_span span, const kt_attribute *attributes, size_t count);
+
+/* Attribute keys registered once. A caller that sets the same keys on every span (a module's
+** fixed keys) may register each key once and pass its kt_key in place of its text: the key is
+** checked and copied here, once, and spans refer to that copy instead of checking and copying
+** the key on every call. To pass one, OR KT_ATTR_REGISTERED_KEY into the attribute's type and
+** put the kt_key in key.len; key.ptr is not read. Every call that takes kt_attribute values
+** accepts them. A kt_key lasts as long as the process: kt_key_register works before kt_init and
+** after kt_shutdown, and every engine knows every kt_key given before it. The same text
+** registered again gives the same kt_key. 0 is never a kt_key. Limits: KT_MAX_REGISTERED_KEYS
+** keys and KT_MAX_REGISTERED_KEY_BYTES bytes of keys in all. Thread-safe.
+** Returns KT_OK, KT_E_INVALID_ARGUMENT (NULL out; NULL, empty or bad UTF-8 key), KT_E_LIMIT. */
+typedef uint32_t kt_key;
+#define KT_ATTR_REGISTERED_KEY 0x100
+#define KT_MAX_REGISTERED_KEYS 1024
+#define KT_MAX_REGISTERED_KEY_BYTES 32768
+int kt_key_register(const char *key, size_t key_len, kt_key *out);
 
 /* Shorthands of kt_span_set_attribute for the common types; same statuses. */
 int kt_span_set_string(kt_span span, const char *key, size_t key_len, const char *value, size_t value_len);

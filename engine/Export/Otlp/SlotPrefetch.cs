@@ -30,7 +30,7 @@ internal static unsafe class SlotPrefetch
         Sse.Prefetch0(attributes + 128);
         Sse.Prefetch0(Unsafe.AsPointer(ref store.Events[slot * store.EventsPerSpan]));
         Sse.Prefetch0(Unsafe.AsPointer(ref store.ExtraAttributes[slot * store.ExtraAttributesPerSpan]));
-        byte* text = (byte*)Unsafe.AsPointer(ref store.Arena[slot * store.BytesPerSpan]);
+        byte* text = (byte*)Unsafe.AsPointer(ref store.Arena[store.TextStart(slot)]);
         Sse.Prefetch0(text);
         Sse.Prefetch0(text + 64);
         Sse.Prefetch0(text + 128);
