@@ -532,7 +532,7 @@ ngx_http_kt_register_keys(ngx_log_t *log)
         registered++;
     }
 
-    ngx_log_error(NGX_LOG_INFO, log, 0, "kt: %ui attribute keys registered",
+    ngx_log_error(NGX_LOG_DEBUG, log, 0, "kt: %ui attribute keys registered",
                   registered);
 }
 

@@ -124,8 +124,7 @@ public sealed partial class NginxModuleTests() : NginxReceiverTest(ports: 2)
             // W3C's random flag for a trace kt started)
             Assert.Contains($"00-{server.TraceId}-{client.SpanId}-03", bodies);
         }
-        // The keys above went as kt_keys the workers registered, not as text.
-        Assert.Matches(@"kt: 17 attribute keys registered", Nginx.ErrorLog);
+        // Every worker registered the module's keys (a failure is logged, and the key goes as text).
         Assert.DoesNotContain("kt_key_register(", Nginx.ErrorLog);
         Nginx.AssertNoCrash();
     }

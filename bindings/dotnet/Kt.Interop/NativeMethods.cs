@@ -98,6 +98,9 @@ internal static unsafe partial class NativeMethods
     internal static partial int kt_span_set_attributes(ulong span, KtAttribute* attributes, nuint count);
 
     [LibraryImport(Library)]
+    internal static partial int kt_key_register(byte* key, nuint keyLen, uint* output);
+
+    [LibraryImport(Library)]
     internal static partial int kt_span_set_string(ulong span, byte* key, nuint keyLen, byte* value, nuint valueLen);
 
     [LibraryImport(Library)]
