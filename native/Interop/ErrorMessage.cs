@@ -7,8 +7,8 @@ namespace Kt.Native.Interop;
 /// <summary>
 /// An interpolated message written as UTF-8 straight into the calling thread's
 /// <see cref="LastError"/> buffer. It holds no object reference, so a call that may fail does
-/// not zero a string builder's worth of stack on every call that succeeds, and a failure
-/// allocates nothing. What does not fit is cut between characters, never inside one.
+/// not zero a string builder's worth of stack on every call that succeeds, and a message
+/// needs no string of its own. What does not fit is cut between characters, never inside one.
 /// Its members are kept out of line for the same reason: only failures run them.
 /// </summary>
 [InterpolatedStringHandler]
