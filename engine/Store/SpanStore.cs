@@ -198,9 +198,10 @@ internal sealed class SpanStore
         int mark = s.ArenaUsed;
         StringRef keyRef;
         KtStatus status;
-        if (key.IsStored && Keys.Holds(StoredOffset(key), key.Length))
+        int stored = key.IsStored ? StoredOffset(key) : -1;
+        if (stored >= 0 && Keys.Holds(stored, key.Length))
         {
-            keyRef = new StringRef(StoredOffset(key), key.Length);
+            keyRef = new StringRef(stored, key.Length);
         }
         else
         {

@@ -21,7 +21,7 @@ internal static unsafe class KeyExports
             if (status != Status.Ok)
                 return status;
             if (text.IsEmpty)
-                return LastError.Set(Status.InvalidArgument, "key: empty; an attribute needs a key");
+                return Arguments.Refuse(TextProblem.EmptyKey, "key", key, keyLen);
             uint id = NativeRuntime.RegisterKey(text);
             if (id == 0)
                 return LastError.Set(Status.Limit,

@@ -33,17 +33,8 @@ internal static unsafe class Arguments
     /// A span's text (a name, key, value or message): checked as <see cref="Text"/>, except that
     /// when the engine repairs text, bytes that are not UTF-8 are accepted for the store to repair.
     /// </summary>
-    public static int SpanText(byte* ptr, nuint len, ArgName name, out TextInput text)
-    {
-        var problem = CheckSpanText(ptr, len, out bool validated);
-        if (problem != TextProblem.None)
-        {
-            text = default;
-            return Refuse(problem, name, ptr, len);
-        }
-        text = new TextInput(new ReadOnlySpan<byte>(ptr, (int)len), validated);
-        return Status.Ok;
-    }
+    public static int SpanText(byte* ptr, nuint len, ArgName name, out TextInput text) =>
+        Accepted(CheckSpanText(ptr, len, out bool validated), validated, ptr, len, name, out text);
 
     /// <summary>
     /// <see cref="SpanText"/>'s check alone; <paramref name="validated"/> is false when the
@@ -79,9 +70,12 @@ internal static unsafe class Arguments
     }
 
     /// <summary>An attribute's key: span text as <see cref="SpanText"/> checks it, and not empty.</summary>
-    public static int Key(byte* ptr, nuint len, ArgName name, out TextInput text)
+    public static int Key(byte* ptr, nuint len, ArgName name, out TextInput text) =>
+        Accepted(CheckKey(ptr, len, out bool validated), validated, ptr, len, name, out text);
+
+    // The text a check passed, or the check's problem as a status and message.
+    private static int Accepted(TextProblem problem, bool validated, byte* ptr, nuint len, ArgName name, out TextInput text)
     {
-        var problem = CheckKey(ptr, len, out bool validated);
         if (problem != TextProblem.None)
         {
             text = default;
