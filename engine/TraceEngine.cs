@@ -331,6 +331,16 @@ public sealed partial class TraceEngine : IDisposable
             KeepEncoded(thread, slot, ref s);
             return;
         }
+        if (_options.Exporter is null)
+        {
+            // Nowhere to send it: counted as exported, and the slot goes straight back to this
+            // thread's magazine while it is still in this core's cache, instead of crossing to
+            // the exporter thread and back.
+            thread.Counters.ExportedNowhere++;
+            s.State = SlotState.Free;
+            ReturnSlot(thread, slot);
+            return;
+        }
         s.State = SlotState.Finished;
         int queued = thread.Finished.TryEnqueue(slot, _export.QueueRecheckAt);
         if (queued == 0)
@@ -828,7 +838,7 @@ public sealed partial class TraceEngine : IDisposable
             DroppedNoSlot = sum.DroppedNoSlot,
             DroppedQueueFull = sum.DroppedQueueFull,
             DroppedAfterShutdown = sum.DroppedAfterShutdown + _export.AbandonedSpans,
-            SpansExported = _export.ExportedSpans,
+            SpansExported = _export.ExportedSpans + sum.ExportedNowhere,
             ExportFailedSpans = _export.FailedSpans + sum.EncodeFailed,
             SlotsInUse = Store.Capacity - _free.Count - cached,
         };

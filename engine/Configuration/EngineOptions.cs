@@ -51,7 +51,7 @@ public sealed record EngineOptions
     /// <summary>OpenTelemetry's span limits.</summary>
     public SpanLimits Limits { get; init; } = new();
 
-    /// <summary>Where finished spans go. Null sends them nowhere: they are counted as exported and their slots freed.</summary>
+    /// <summary>Where finished spans go. Null sends them nowhere: they are counted as exported and their slots freed as they finish, on the thread that finishes them.</summary>
     public Export.ISpanExporter? Exporter { get; init; }
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first setting out of range.</summary>

@@ -18,10 +18,13 @@ internal sealed class ThreadCounters
     /// <summary>Finished spans handed to the exporter's queue (a ring of slots or of records).</summary>
     public long Queued;
 
+    /// <summary>Finished spans of an engine without an exporter, freed as they finished.</summary>
+    public long ExportedNowhere;
+
     public void Reset()
     {
         Started = Finished = SampledOut = Released = 0;
-        DroppedNoSlot = DroppedQueueFull = DroppedAfterShutdown = EncodeFailed = Queued = 0;
+        DroppedNoSlot = DroppedQueueFull = DroppedAfterShutdown = EncodeFailed = Queued = ExportedNowhere = 0;
     }
 
     public void Add(ThreadCounters other)
@@ -35,5 +38,6 @@ internal sealed class ThreadCounters
         DroppedAfterShutdown += Volatile.Read(ref other.DroppedAfterShutdown);
         EncodeFailed += Volatile.Read(ref other.EncodeFailed);
         Queued += Volatile.Read(ref other.Queued);
+        ExportedNowhere += Volatile.Read(ref other.ExportedNowhere);
     }
 }

@@ -53,6 +53,38 @@ public class CapacityTests
     }
 
     [Fact]
+    public void Without_an_exporter_a_finished_span_frees_its_slot_at_once_and_counts_as_exported()
+    {
+        // An exporter thread that never wakes: whatever is freed is freed by the finishing call.
+        var options = new EngineOptions
+        {
+            MaxSpans = 8,
+            QueueCapacityPerThread = 4,
+            ScheduleDelay = TimeSpan.FromHours(1),
+            PollInterval = TimeSpan.FromHours(1),
+            Exporter = null,
+        };
+        using var engine = new TraceEngine(options);
+        var tracer = engine.CreateTracer("kt");
+        var context = new TraceContext();
+        for (int i = 0; i < 100; i++)
+        {
+            var span = tracer.StartSpan(context, "s", default);
+            Assert.True(span.IsRecording);
+            Assert.Equal(KtStatus.Ok, span.SetAttribute("i", (long)i));
+            Assert.Equal(KtStatus.Ok, span.Finish());
+            Assert.Equal(KtStatus.StaleHandle, span.Finish());
+            var counters = engine.ReadCounters();
+            Assert.Equal(0, counters.SlotsInUse);
+            Assert.Equal(i + 1, counters.SpansExported);
+        }
+        var final = engine.ReadCounters();
+        Assert.Equal(0, final.DroppedQueueFull + final.DroppedNoSlot);
+        Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(30)));
+        Assert.Equal(100, engine.ReadCounters().SpansExported);
+    }
+
+    [Fact]
     public void A_batch_worth_of_finished_spans_wakes_a_sleeping_exporter()
     {
         // A batch's worth here is a quarter of the slots: 16.
