@@ -18,6 +18,7 @@ public class OtlpEncoding
     private OtlpTraceEncoder _protobuf = null!;
     private OtlpJsonEncoder _json = null!;
     private OtlpSpanRecordWriter _record = null!;
+    private OtlpJsonSpanRecordWriter _jsonRecord = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -56,6 +57,7 @@ public class OtlpEncoding
         _protobuf = new OtlpTraceEncoder(resource);
         _json = new OtlpJsonEncoder(resource);
         _record = new OtlpSpanRecordWriter();
+        _jsonRecord = new OtlpJsonSpanRecordWriter();
         Console.WriteLine($"// bytes per span: protobuf {_protobuf.Encode(new SpanBatch(_engine, _slots)).Length / (double)Spans:0.0}, " +
             $"json {_json.Encode(new SpanBatch(_engine, _slots)).Length / (double)Spans:0.0}");
     }
@@ -74,6 +76,15 @@ public class OtlpEncoding
         int bytes = 0;
         foreach (int slot in _slots)
             bytes += _record.Encode(new SpanView(_engine, slot)).Length;
+        return bytes;
+    }
+
+    [Benchmark(OperationsPerInvoke = Spans)]
+    public int JsonRecordPerSpan()
+    {
+        int bytes = 0;
+        foreach (int slot in _slots)
+            bytes += _jsonRecord.Encode(new SpanView(_engine, slot)).Length;
         return bytes;
     }
 

@@ -7,6 +7,12 @@ namespace Kt.Export;
 /// </summary>
 public interface ISpanRecordWriter
 {
+    /// <summary>
+    /// Bytes to set aside per queued span in the thread's ring of records: about what a server
+    /// span with a dozen attributes takes in this encoding; larger ones take the room of smaller ones.
+    /// </summary>
+    int RoomPerRecord { get; }
+
     /// <summary>The span's record, valid until the next call on this writer.</summary>
     ReadOnlySpan<byte> Encode(in SpanView span);
 }

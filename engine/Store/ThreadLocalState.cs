@@ -28,14 +28,10 @@ internal sealed class ThreadLocalState
         Finished = new FinishedRing(encoded is null ? queueCapacity : 1);
         if (encoded is not null)
         {
-            Records = new SpanRecordRing(queueCapacity * BytesPerRecord, queueCapacity);
             RecordWriter = encoded.CreateRecordWriter();
+            Records = new SpanRecordRing(queueCapacity * RecordWriter.RoomPerRecord, queueCapacity);
         }
     }
-
-    // Room per queued span in a record ring: a server span with a dozen attributes encodes
-    // to about 400 bytes; larger ones take the room of smaller ones.
-    private const int BytesPerRecord = 512;
 
     /// <summary>Finished spans waiting for the exporter, in either ring.</summary>
     public int Pending => Finished.Count + (Records?.Count ?? 0);

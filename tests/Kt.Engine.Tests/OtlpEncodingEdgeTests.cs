@@ -249,14 +249,17 @@ public class OtlpEncodingEdgeTests
         var json = new OtlpJsonEncoder(Resource);
         Assert.Throws<ArgumentOutOfRangeException>(() => protobuf.EncodeToMemory(default(SpanBatch), -1));
         Assert.Throws<ArgumentOutOfRangeException>(() => protobuf.EncodeToMemory(default(SpanRecordBatch), -1));
-        Assert.Throws<ArgumentOutOfRangeException>(() => json.EncodeToMemory(default, -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => json.EncodeToMemory(default(SpanBatch), -1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => json.EncodeToMemory(default(SpanRecordBatch), -1));
         // An empty batch is a request with the resource and no scopes, after the headroom too.
         var empty = protobuf.Encode(default).ToArray();
         Assert.Equal(empty, protobuf.EncodeToMemory(default(SpanBatch), 16).Span[16..].ToArray());
         Assert.Equal(empty, protobuf.EncodeToMemory(default(SpanRecordBatch), 16).Span[16..].ToArray());
         DecodedRequestAssert.Holds(OtlpDecoder.Decode(empty), Resource, []);
         var emptyJson = json.Encode(default).ToArray();
-        Assert.Equal(emptyJson, json.EncodeToMemory(default, 16).Span[16..].ToArray());
+        Assert.Equal(emptyJson, json.EncodeToMemory(default(SpanBatch), 16).Span[16..].ToArray());
+        Assert.Equal(emptyJson, json.EncodeToMemory(default(SpanRecordBatch), 16).Span[16..].ToArray());
+        Assert.Equal([.. emptyJson, (byte)'\n'], json.EncodeLine(default(SpanRecordBatch)).ToArray());
         DecodedRequestAssert.Holds(OtlpDecoder.Decode(emptyJson, json: true), Resource, []);
     }
 }

@@ -5,8 +5,9 @@ using Kt.Export.Otlp;
 namespace Kt.Tests;
 
 /// <summary>
-/// OTLP protobuf and gRPC take spans encoded as they finish: every span arrives once, under its
-/// own scope, from every thread, decoded with the official schema; a full ring drops and counts.
+/// Every OTLP protocol and the OTLP file take spans encoded as they finish: every span arrives
+/// once, under its own scope, from every thread, decoded with the official schema; a finished
+/// span's slot is free at once; a full ring drops and counts.
 /// </summary>
 public class OtlpRecordExportTests
 {
@@ -20,18 +21,58 @@ public class OtlpRecordExportTests
     }, Resource);
 
     [Theory]
-    [InlineData(OtlpHttpProtocol.Protobuf, true)]
-    [InlineData(OtlpHttpProtocol.Grpc, true)]
-    [InlineData(OtlpHttpProtocol.Json, false)]
-    public void Protobuf_exporters_take_records_and_json_takes_batches(OtlpHttpProtocol protocol, bool records)
+    [InlineData(OtlpHttpProtocol.Protobuf)]
+    [InlineData(OtlpHttpProtocol.Grpc)]
+    [InlineData(OtlpHttpProtocol.Json)]
+    public void A_finished_span_leaves_its_slot_at_once_for_every_protocol(OtlpHttpProtocol protocol)
     {
-        using var exporter = new OtlpHttpExporter(new OtlpHttpOptions { Endpoint = new Uri("http://127.0.0.1:9/v1/traces"), Protocol = protocol }, Resource);
-        Assert.Equal(records, exporter.TakesRecords);
+        var exporter = new OtlpHttpExporter(new OtlpHttpOptions { Endpoint = new Uri("http://127.0.0.1:9/v1/traces"), Protocol = protocol }, Resource);
+        Assert.True(exporter.TakesRecords);
+        AssertSlotsFreeAtFinish(exporter);
+    }
+
+    [Fact]
+    public void A_finished_span_leaves_its_slot_at_once_for_the_otlp_file()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            var exporter = new OtlpFileExporter(path, Resource);
+            Assert.True(exporter.TakesRecords);
+            AssertSlotsFreeAtFinish(exporter);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    // With an exporter thread that sleeps through the test, the finishing call alone must have
+    // freed the slot: a span queued as a slot would hold it until the exporter woke.
+    private static void AssertSlotsFreeAtFinish(ISpanExporter exporter)
+    {
+        using var engine = new TraceEngine(new EngineOptions
+        {
+            MaxSpans = 16,
+            ScheduleDelay = TimeSpan.FromHours(1),
+            PollInterval = TimeSpan.FromHours(1),
+            Exporter = exporter,
+        });
+        var tracer = engine.CreateTracer("slots");
+        for (int i = 0; i < 3; i++)
+        {
+            var span = tracer.StartSpan(null, "finished", default);
+            span.SetAttribute("i", (long)i);
+            Assert.Equal(KtStatus.Ok, span.Finish());
+            Assert.Equal(0, engine.ReadCounters().SlotsInUse);
+        }
+        Assert.Equal(0, engine.ReadCounters().DroppedQueueFull);
     }
 
     [Theory]
     [InlineData(OtlpHttpProtocol.Protobuf)]
     [InlineData(OtlpHttpProtocol.Grpc)]
+    [InlineData(OtlpHttpProtocol.Json)]
     public async Task Spans_of_three_tracers_on_two_threads_arrive_once_each_under_their_scope(OtlpHttpProtocol protocol)
     {
         bool grpc = protocol == OtlpHttpProtocol.Grpc;
@@ -61,11 +102,55 @@ public class OtlpRecordExportTests
             Assert.Equal(0, counters.DroppedQueueFull + counters.DroppedNoSlot + counters.ExportFailedSpans);
         }
 
+        AssertEachSpanOnceUnderItsScope(receiver.Requests.Select(r => r.Body), protocol == OtlpHttpProtocol.Json, 2 * PerThread);
+    }
+
+    [Fact]
+    public void Spans_of_three_tracers_on_two_threads_arrive_once_each_under_their_scope_in_the_otlp_file()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            const int PerThread = 1500;
+            using (var engine = new TraceEngine(new EngineOptions { MaxSpans = 1024, MaxExportBatchSize = 256, Exporter = new OtlpFileExporter(path, Resource) }))
+            {
+                Tracer[] tracers = [engine.CreateTracer("alpha"), engine.CreateTracer("beta"), engine.CreateTracer("gamma")];
+                var threads = Enumerable.Range(0, 2).Select(t => new Thread(() =>
+                {
+                    for (int i = 0; i < PerThread; i++)
+                    {
+                        var tracer = tracers[(i + t) % 3];
+                        var span = tracer.StartSpan(null, $"t{t}", new SpanOptions { Kind = SpanKind.Client });
+                        span.SetAttribute("i", (long)i);
+                        span.SetAttribute("tracer", tracer.Name);
+                        span.AddEvent("step");
+                        span.Finish();
+                    }
+                })).ToList();
+                threads.ForEach(t => t.Start());
+                threads.ForEach(t => t.Join());
+                Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(30)));
+                var counters = engine.ReadCounters();
+                Assert.Equal(2 * PerThread, counters.SpansExported);
+                Assert.Equal(0, counters.DroppedQueueFull + counters.DroppedNoSlot + counters.ExportFailedSpans);
+            }
+            var lines = File.ReadAllText(path).Split('\n')[..^1];
+            Assert.True(lines.Length > 1, "the spans went out in more than one batch");
+            AssertEachSpanOnceUnderItsScope(lines.Select(System.Text.Encoding.UTF8.GetBytes), json: true, 2 * PerThread);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static void AssertEachSpanOnceUnderItsScope(IEnumerable<byte[]> requests, bool json, int expected)
+    {
         var seen = new HashSet<(string Thread, long I)>();
-        foreach (var request in receiver.Requests)
+        foreach (var body in requests)
         {
             // (the gRPC receiver hands over the message without its 5-byte prefix)
-            var resource = Assert.Single(OtlpDecoder.Decode(request.Body, json: false).GetProperty("resourceSpans").EnumerateArray());
+            var resource = Assert.Single(OtlpDecoder.Decode(body, json).GetProperty("resourceSpans").EnumerateArray());
             Assert.Equal("records", resource.GetProperty("resource").GetProperty("attributes")[0].GetProperty("value").GetProperty("stringValue").GetString());
             var scopes = resource.GetProperty("scopeSpans").EnumerateArray().ToList();
             Assert.Equal(scopes.Count, scopes.Select(s => s.GetProperty("scope").GetProperty("name").GetString()).Distinct().Count());
@@ -82,7 +167,7 @@ public class OtlpRecordExportTests
                 }
             }
         }
-        Assert.Equal(2 * PerThread, seen.Count);
+        Assert.Equal(expected, seen.Count);
     }
 
     private static long Int(JsonElement value) => value.ValueKind == JsonValueKind.String ? long.Parse(value.GetString()!) : value.GetInt64();

@@ -2,12 +2,13 @@ namespace Kt.Export.Otlp;
 
 /// <summary>
 /// Appends each batch to a file as one line of OTLP JSON, the format of the OpenTelemetry
-/// Collector's file exporter: the embedded default, which needs no collector. Writes on the
-/// exporter thread; the caller's path never waits for the disk. Several processes (nginx's
+/// Collector's file exporter: the embedded default, which needs no collector. Each span is
+/// encoded as it finishes, on the thread that finishes it; the lines are written on the
+/// exporter thread, so the caller's path never waits for the disk. Several processes (nginx's
 /// workers) may append to the same file: each line is one <c>O_APPEND</c> write, so lines
 /// never interleave.
 /// </summary>
-public sealed class OtlpFileExporter : ISpanExporter, ICountingExporter
+public sealed class OtlpFileExporter : IEncodedSpanExporter, ICountingExporter
 {
     private long _batches, _spans, _failed, _bytes;
     private string? _lastError;
@@ -38,14 +39,24 @@ public sealed class OtlpFileExporter : ISpanExporter, ICountingExporter
     };
 
     /// <inheritdoc/>
-    public bool Export(in SpanBatch batch)
+    public bool TakesRecords => true;
+
+    /// <inheritdoc/>
+    public ISpanRecordWriter CreateRecordWriter() => new OtlpJsonSpanRecordWriter();
+
+    /// <inheritdoc/>
+    public bool Export(in SpanRecordBatch batch) => Append(batch.Count, _encoder.EncodeLine(batch));
+
+    /// <inheritdoc/>
+    public bool Export(in SpanBatch batch) => Append(batch.Count, _encoder.EncodeLine(batch));
+
+    private bool Append(int spans, ReadOnlySpan<byte> line)
     {
         try
         {
-            var line = _encoder.EncodeLine(batch);
             _file.Append(line);
             Interlocked.Increment(ref _batches);
-            Interlocked.Add(ref _spans, batch.Count);
+            Interlocked.Add(ref _spans, spans);
             Interlocked.Add(ref _bytes, line.Length);
             if (Volatile.Read(ref _lastError) is not null && !_delivering)
             {
@@ -56,7 +67,7 @@ public sealed class OtlpFileExporter : ISpanExporter, ICountingExporter
         }
         catch (IOException e)
         {
-            Interlocked.Add(ref _failed, batch.Count);
+            Interlocked.Add(ref _failed, spans);
             var message = e.Message.StartsWith("kt: ", StringComparison.Ordinal) ? e.Message : $"kt: writing {Path} failed: {e.Message}";
             if (_delivering || message != Volatile.Read(ref _lastError))
                 KtLog.Write(KtLogLevel.Error, message[4..]);

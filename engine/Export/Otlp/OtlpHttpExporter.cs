@@ -77,16 +77,17 @@ public sealed class OtlpHttpExporter : IEncodedSpanExporter, ICountingExporter, 
         return Send(body, count);
     }
 
-    /// <summary>Protobuf (OTLP/HTTP and gRPC) is encoded as spans finish; JSON takes <see cref="SpanBatch"/>es.</summary>
-    public bool TakesRecords => _options.Protocol != OtlpHttpProtocol.Json;
+    /// <summary>Every protocol is encoded as spans finish, on the thread that finishes them.</summary>
+    public bool TakesRecords => true;
 
     /// <inheritdoc/>
-    public ISpanRecordWriter CreateRecordWriter() => new OtlpSpanRecordWriter();
+    public ISpanRecordWriter CreateRecordWriter() =>
+        _options.Protocol == OtlpHttpProtocol.Json ? new OtlpJsonSpanRecordWriter() : new OtlpSpanRecordWriter();
 
     /// <inheritdoc/>
     public bool Export(in SpanRecordBatch batch)
     {
-        ReadOnlyMemory<byte> body = _protobuf.EncodeToMemory(batch);
+        ReadOnlyMemory<byte> body = _options.Protocol == OtlpHttpProtocol.Json ? _json.EncodeToMemory(batch) : _protobuf.EncodeToMemory(batch);
         if (_options.Gzip)
             body = Compress(body);
         return Send(body, batch.Count);

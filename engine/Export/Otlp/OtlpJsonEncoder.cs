@@ -15,7 +15,7 @@ namespace Kt.Export.Otlp;
 /// encoding allocates nothing once the buffer has grown to the largest batch. The bytes are
 /// valid until the next call; one encoder serves one thread.
 /// </summary>
-public sealed class OtlpJsonEncoder
+public sealed partial class OtlpJsonEncoder
 {
     private const uint HasIsRemote = 0x100, IsRemote = 0x200;
 
@@ -42,9 +42,10 @@ public sealed class OtlpJsonEncoder
     /// The request for <paramref name="batch"/> and a newline after it, in the encoder's reused
     /// buffer: one line of OTLP JSON lines, to write in a single call. Valid until the next call.
     /// </summary>
-    public ReadOnlySpan<byte> EncodeLine(in SpanBatch batch)
+    public ReadOnlySpan<byte> EncodeLine(in SpanBatch batch) => Line(Write(batch, 0));
+
+    private ReadOnlySpan<byte> Line(int p)
     {
-        int p = Write(batch, 0);
         ref byte b = ref _buffer.Ensure(p, 1);
         p = Put(ref b, p, (byte)'\n');
         return _buffer.Memory(0, p).Span;
@@ -77,13 +78,7 @@ public sealed class OtlpJsonEncoder
             _scopes.Group(store, slots);
             for (int scope = 0; scope < _scopes.Count; scope++)
             {
-                var name = engine.TracerNameUtf8((ushort)_scopes.Tracer(scope));
-                b = ref _buffer.Ensure(p, 64 + MaxEscaped(name.Length));
-                if (scope > 0)
-                    p = Put(ref b, p, (byte)',');
-                p = Literal(ref b, p, "{\"scope\":{\"name\":\""u8);
-                p = Escaped(ref b, p, name);
-                p = Literal(ref b, p, "\"},\"spans\":["u8);
+                p = WriteScopeHead(engine.TracerNameUtf8((ushort)_scopes.Tracer(scope)), p, scope == 0);
                 var spans = _scopes.Spans(scope, slots);
                 for (int i = 0; i < spans.Length; i++)
                 {
@@ -95,7 +90,24 @@ public sealed class OtlpJsonEncoder
                 p = Literal(ref b, p, "]}"u8);
             }
         }
-        b = ref _buffer.Ensure(p, 4);
+        return WriteRequestEnd(p);
+    }
+
+    // A scope's object up to its first span, after a comma unless it is the request's first.
+    private int WriteScopeHead(ReadOnlySpan<byte> name, int p, bool first)
+    {
+        ref byte b = ref _buffer.Ensure(p, 64 + MaxEscaped(name.Length));
+        if (!first)
+            p = Put(ref b, p, (byte)',');
+        p = Literal(ref b, p, "{\"scope\":{\"name\":\""u8);
+        p = Escaped(ref b, p, name);
+        return Literal(ref b, p, "\"},\"spans\":["u8);
+    }
+
+    // What the head opened: the list of scopes, the resource's object and list, the request.
+    private int WriteRequestEnd(int p)
+    {
+        ref byte b = ref _buffer.Ensure(p, 4);
         return Literal(ref b, p, "]}]}"u8);
     }
 

@@ -10,5 +10,8 @@ internal sealed class OtlpSpanRecordWriter : ISpanRecordWriter
     private readonly OtlpTraceEncoder _encoder = new([]);
 
     /// <inheritdoc/>
+    public int RoomPerRecord => 512;
+
+    /// <inheritdoc/>
     public ReadOnlySpan<byte> Encode(in SpanView span) => _encoder.EncodeSpanRecord(span);
 }

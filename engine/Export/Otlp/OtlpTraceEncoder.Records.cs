@@ -10,7 +10,7 @@ namespace Kt.Export.Otlp;
 // per scope its header and its records' bytes as they are.
 public sealed partial class OtlpTraceEncoder
 {
-    private int[] _recordScopes = new int[16];
+    private readonly RecordScopes _recordScopes = new();
 
     /// <summary>One span as its <c>ScopeSpans.spans</c> field (tag, length, <c>Span</c>), valid until the next call.</summary>
     internal ReadOnlySpan<byte> EncodeSpanRecord(in SpanView span) =>
@@ -26,7 +26,7 @@ public sealed partial class OtlpTraceEncoder
     public Memory<byte> EncodeToMemory(in SpanRecordBatch batch, int headroom)
     {
         int p = BeginRequest(headroom, out int resourceSpans);
-        foreach (int scope in CollectScopes(batch))
+        foreach (int scope in _recordScopes.Collect(batch))
         {
             int scopeSpans = p + 1;
             bool named = false;
@@ -48,21 +48,5 @@ public sealed partial class OtlpTraceEncoder
         }
         EndPadded(resourceSpans, p);
         return _buffer.Memory(0, p);
-    }
-
-    // The batch's distinct tracers, in order of first appearance.
-    private ReadOnlySpan<int> CollectScopes(in SpanRecordBatch batch)
-    {
-        int count = 0;
-        for (int i = 0; i < batch.Count; i++)
-        {
-            int scope = batch.ScopeIndex(i);
-            if (count > 0 && (_recordScopes[count - 1] == scope || Array.IndexOf(_recordScopes, scope, 0, count) >= 0))
-                continue;
-            if (count == _recordScopes.Length)
-                Array.Resize(ref _recordScopes, count * 2);
-            _recordScopes[count++] = scope;
-        }
-        return _recordScopes.AsSpan(0, count);
     }
 }
