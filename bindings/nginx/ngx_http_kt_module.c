@@ -609,7 +609,17 @@ ngx_http_kt_init_main_conf(ngx_conf_t *cf, void *conf)
         }
     }
 
-    /* each worker has one thread: its queue is the worker's */
+    /*
+     * each worker has one thread: its queue is the worker's, and the only one in the
+     * process, so it is larger than the engine's default (a thread pool's threads each have
+     * one); OTEL_BSP_MAX_QUEUE_SIZE, when set, is left to the engine
+     */
+    if (kmcf->queue_size == NGX_CONF_UNSET
+        && getenv("OTEL_BSP_MAX_QUEUE_SIZE") == NULL)
+    {
+        kmcf->queue_size = NGX_HTTP_KT_WORKER_QUEUE_SIZE;
+    }
+
     if (kmcf->queue_size != NGX_CONF_UNSET) {
         value.data = p;
         value.len = ngx_sprintf(p, "%i", kmcf->queue_size) - p;

@@ -365,6 +365,23 @@ public sealed partial class NginxModuleTests() : NginxReceiverTest(ports: 2)
     }
 
     [Fact]
+    public async Task AWorkersQueue_HoldsEightThousandSpans_WhileTheCollectorDoesNotAnswer()
+    {
+        // The exporter's first batch hangs at the collector and every later span waits in its
+        // worker's queue: 6,000 spans in one worker overflow the engine's default of 2,048.
+        Nginx.WorkerProcesses = 1;
+        Receiver.Behaviour = _ => new OtlpReceiver.Answer(200, Hang: true);
+        StartNginx(Config(exporterExtra: "timeout 60s; shutdown_timeout 1s;"));
+        for (int i = 0; i < 6000; i++)
+            await Get("/static");
+        Nginx.Quit();
+        Assert.True(Nginx.WaitForExit(TimeSpan.FromSeconds(30)), "nginx did not exit after quit");
+        Nginx.AssertNoCrash();
+        var exit = Assert.Single(Nginx.ErrorLog.Split('\n'), l => l.Contains("kt: worker exit:"));
+        Assert.Contains("of queue space: 0,", exit);
+    }
+
+    [Fact]
     public async Task ACollectorThatDoesNotAnswer_StallsNoRequest_NorReload_NorQuit()
     {
         Receiver.Behaviour = _ => new OtlpReceiver.Answer(200, Hang: true);

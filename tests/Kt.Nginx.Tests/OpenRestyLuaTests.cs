@@ -244,6 +244,29 @@ public sealed class OpenRestyLuaTests() : NginxReceiverTest(ports: 1)
     }
 
     [Fact]
+    public async Task A_workers_queue_holds_eight_thousand_spans_while_the_collector_does_not_answer()
+    {
+        // The exporter's first batch hangs at the collector and every later span waits in the
+        // worker's queue: 6,000 spans in one worker overflow the engine's default of 2,048.
+        Nginx.WorkerProcesses = 1;
+        Receiver.Behaviour = _ => new OtlpReceiver.Answer(200, Hang: true);
+        Start("""
+            location /one {
+                content_by_lua_block {
+                    require("kt.tracing"):start_span("one"):finish()
+                    ngx.say("ok")
+                }
+            }
+            location /dropped {
+                content_by_lua_block { ngx.say(require("kt.tracing").counters().dropped_queue_full) }
+            }
+            """, settings: "timeout_ms = 60000");
+        for (int i = 0; i < 6000; i++)
+            await Get("/one");
+        Assert.Equal("0", (await Get("/dropped")).Trim());
+    }
+
+    [Fact]
     public async Task Spans_a_request_still_holds_are_released_when_it_ends()
     {
         Start("""
