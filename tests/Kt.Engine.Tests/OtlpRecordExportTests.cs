@@ -77,32 +77,35 @@ public class OtlpRecordExportTests
     {
         bool grpc = protocol == OtlpHttpProtocol.Grpc;
         await using var receiver = grpc ? await OtlpReceiver.StartGrpcAsync() : await OtlpReceiver.StartAsync();
-        var exporter = Exporter(receiver, protocol);
-        const int PerThread = 1500;
-        using (var engine = new TraceEngine(new EngineOptions { MaxSpans = 1024, MaxExportBatchSize = 256, Exporter = exporter }))
-        {
-            Tracer[] tracers = [engine.CreateTracer("alpha"), engine.CreateTracer("beta"), engine.CreateTracer("gamma")];
-            var threads = Enumerable.Range(0, 2).Select(t => new Thread(() =>
-            {
-                for (int i = 0; i < PerThread; i++)
-                {
-                    var tracer = tracers[(i + t) % 3];
-                    var span = tracer.StartSpan(null, $"t{t}", new SpanOptions { Kind = SpanKind.Client });
-                    span.SetAttribute("i", (long)i);
-                    span.SetAttribute("tracer", tracer.Name);
-                    span.AddEvent("step");
-                    span.Finish();
-                }
-            })).ToList();
-            threads.ForEach(t => t.Start());
-            threads.ForEach(t => t.Join());
-            Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(30)));
-            var counters = engine.ReadCounters();
-            Assert.Equal(2 * PerThread, counters.SpansExported);
-            Assert.Equal(0, counters.DroppedQueueFull + counters.DroppedNoSlot + counters.ExportFailedSpans);
-        }
-
+        SpansOfThreeTracersOnTwoThreads(Exporter(receiver, protocol));
         AssertEachSpanOnceUnderItsScope(receiver.Requests.Select(r => r.Body), protocol == OtlpHttpProtocol.Json, 2 * PerThread);
+    }
+
+    private const int PerThread = 1500;
+
+    // Each thread's spans take turns among the tracers, so every batch holds several scopes.
+    private static void SpansOfThreeTracersOnTwoThreads(ISpanExporter exporter)
+    {
+        using var engine = new TraceEngine(new EngineOptions { MaxSpans = 1024, MaxExportBatchSize = 256, Exporter = exporter });
+        Tracer[] tracers = [engine.CreateTracer("alpha"), engine.CreateTracer("beta"), engine.CreateTracer("gamma")];
+        var threads = Enumerable.Range(0, 2).Select(t => new Thread(() =>
+        {
+            for (int i = 0; i < PerThread; i++)
+            {
+                var tracer = tracers[(i + t) % 3];
+                var span = tracer.StartSpan(null, $"t{t}", new SpanOptions { Kind = SpanKind.Client });
+                span.SetAttribute("i", (long)i);
+                span.SetAttribute("tracer", tracer.Name);
+                span.AddEvent("step");
+                span.Finish();
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(30)));
+        var counters = engine.ReadCounters();
+        Assert.Equal(2 * PerThread, counters.SpansExported);
+        Assert.Equal(0, counters.DroppedQueueFull + counters.DroppedNoSlot + counters.ExportFailedSpans);
     }
 
     [Fact]
@@ -111,29 +114,7 @@ public class OtlpRecordExportTests
         var path = Path.GetTempFileName();
         try
         {
-            const int PerThread = 1500;
-            using (var engine = new TraceEngine(new EngineOptions { MaxSpans = 1024, MaxExportBatchSize = 256, Exporter = new OtlpFileExporter(path, Resource) }))
-            {
-                Tracer[] tracers = [engine.CreateTracer("alpha"), engine.CreateTracer("beta"), engine.CreateTracer("gamma")];
-                var threads = Enumerable.Range(0, 2).Select(t => new Thread(() =>
-                {
-                    for (int i = 0; i < PerThread; i++)
-                    {
-                        var tracer = tracers[(i + t) % 3];
-                        var span = tracer.StartSpan(null, $"t{t}", new SpanOptions { Kind = SpanKind.Client });
-                        span.SetAttribute("i", (long)i);
-                        span.SetAttribute("tracer", tracer.Name);
-                        span.AddEvent("step");
-                        span.Finish();
-                    }
-                })).ToList();
-                threads.ForEach(t => t.Start());
-                threads.ForEach(t => t.Join());
-                Assert.True(engine.ForceFlush(TimeSpan.FromSeconds(30)));
-                var counters = engine.ReadCounters();
-                Assert.Equal(2 * PerThread, counters.SpansExported);
-                Assert.Equal(0, counters.DroppedQueueFull + counters.DroppedNoSlot + counters.ExportFailedSpans);
-            }
+            SpansOfThreeTracersOnTwoThreads(new OtlpFileExporter(path, Resource));
             var lines = File.ReadAllText(path).Split('\n')[..^1];
             Assert.True(lines.Length > 1, "the spans went out in more than one batch");
             AssertEachSpanOnceUnderItsScope(lines.Select(System.Text.Encoding.UTF8.GetBytes), json: true, 2 * PerThread);
