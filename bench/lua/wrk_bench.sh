@@ -9,7 +9,9 @@
 # export's work shares the machine's cores with Nginx and wrk, and the same with each request
 # keeping its finished spans until it ends, as Kong's requests do (keep_request_spans: the spans
 # are encoded when the request ends instead of as they finish). Beside requests/s: the CPU time
-# per request of every thread of the workers (bench/thread_cpu.sh), traced and untraced.
+# per request of every thread of the workers (bench/thread_cpu.sh), traced and untraced. Last,
+# the 5 spans' calls timed inside each request, through the binding and straight through the
+# FFI (bench/lua/direct_spans.lua, bench/lua/request_timer.lua).
 #
 #   bench/lua/wrk_bench.sh LIBDIR [OUTPUT.md]     LIBDIR holds libkt.so
 set -euo pipefail
@@ -71,6 +73,7 @@ http {
     lua_package_path "$repo/bindings/lua/?.lua;$here/?.lua;;";
     proxy_http_version 1.1;
     proxy_set_header Connection "";
+    lua_shared_dict kt_request_timer 64k;
     init_worker_by_lua_block { assert(require("kt.tracing").init { $1 }) }
     exit_worker_by_lua_block {
         local tracing = require("kt.tracing")
@@ -102,6 +105,18 @@ http {
             access_by_lua_block { require("spans").five() }
             log_by_lua_block { require("kt.tracing").end_request() }
             proxy_pass http://backend/;
+        }
+        location = /timed-binding {
+            access_by_lua_block { require("request_timer").time("binding", require("spans").five) }
+            log_by_lua_block { require("kt.tracing").end_request() }
+            proxy_pass http://backend/;
+        }
+        location = /timed-direct {
+            access_by_lua_block { require("request_timer").time("direct", require("direct_spans").five) }
+            proxy_pass http://backend/;
+        }
+        location = /timed-report {
+            content_by_lua_block { ngx.say(require("request_timer").report()) }
         }
     }
     upstream backend { server 127.0.0.1:$upstream_port; keepalive 32; }
@@ -159,6 +174,31 @@ run_mode() { # $1: label, $2: exporter settings; one table row per location shap
     if grep -q "init_worker_by_lua" "$work/logs/error.log"; then echo "tracing.init failed:" >&2; cat "$work/logs/error.log" >&2; exit 1; fi
 }
 
+# The 5 spans' calls timed inside each request (Kong's shape, no exporter), through the binding
+# and straight through the FFI (direct_spans.lua), in alternating rounds: what the binding's Lua
+# adds to the calls themselves, in the host's own requests rather than in a loop.
+time_calls() {
+    write_conf 'exporter = "none"'
+    nginx -p "$work" -c "$work/nginx.conf" &
+    local pid=$!
+    for _ in $(seq 100); do listening "$port" && break; sleep 0.1; done
+    local path round
+    for path in /timed-binding /timed-direct; do wrk -t2 -c64 -d2s "http://127.0.0.1:$port$path" >/dev/null; done
+    curl -s "http://127.0.0.1:$port/timed-report" >/dev/null
+    : >"$work/timed"
+    for round in $(seq "$rounds"); do
+        for path in /timed-binding /timed-direct; do wrk -t2 -c64 -d3s "http://127.0.0.1:$port$path" >/dev/null; done
+        curl -s "http://127.0.0.1:$port/timed-report" | awk '{ printf "%s ", $2 } END { print "" }' >>"$work/timed"
+    done
+    kill -QUIT "$pid"; wait "$pid" || true
+    local binding direct ratio
+    binding="$(awk '{ print $1 }' "$work/timed" | median)"
+    direct="$(awk '{ print $2 }' "$work/timed" | median)"
+    ratio="$(awk '{ print $1 / $2 }' "$work/timed" | median)"
+    printf 'The 5 spans'"'"' calls timed inside each request (Kong'"'"'s shape, no exporter, clock_gettime around them in access_by_lua; medians of %s rounds, the two alternating): through the binding %s ns a request, straight through the FFI %s ns (direct_spans.lua), %.1f times as long.\n' \
+        "$rounds" "$binding" "$direct" "$ratio"
+}
+
 {
     echo "# OpenResty: 5 spans per request, requests/s with wrk"
     echo
@@ -176,4 +216,6 @@ run_mode() { # $1: label, $2: exporter settings; one table row per location shap
     echo "OTLP requests the receiver answered: $(wc -l <"$work/receiver/otlp.log" 2>/dev/null || echo 0), of them not 200: $(awk '$9 != 200' "$work/receiver/otlp.log" 2>/dev/null | wc -l)." \
         "Spans the workers exported and dropped in the last configuration (their counters at exit): $(grep -ho 'kt-lua-bench: .*' "$work/logs/error.log" | tail -n 2 | paste -sd';')." \
         "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo
+    time_calls
 } | tee "${output:-/dev/null}"
