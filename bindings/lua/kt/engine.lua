@@ -9,11 +9,11 @@ local M = {
 }
 
 local UNKNOWN, ON, OFF = 0, 1, 2
+local state = UNKNOWN
 
 -- A worker's queue of finished spans: at 150,000 spans a second, about 55 ms of spans while the
 -- exporter thread waits for a core, in 4 MB of records (protobuf; 8 MB for JSON).
 local WORKER_QUEUE_SIZE = 8192
-local state = UNKNOWN
 
 local function in_nginx_master()
     local ngx = rawget(_G, "ngx")
