@@ -166,6 +166,18 @@ Task("NginxModule")
     if (exit != 0) throw new CakeException($"bindings/nginx/build.sh failed with exit code {exit}");
 });
 
+// "FAILED Class.Method: first line of the message" for each test a TRX file records as not passed.
+IEnumerable<string> FailedTestsIn(XDocument trx)
+{
+    foreach (var result in trx.Descendants().Where(e => e.Name.LocalName == "UnitTestResult")) {
+        var outcome = (string)result.Attribute("outcome");
+        if (outcome is "Passed" or "NotExecuted") continue;
+        var message = result.Descendants().FirstOrDefault(e => e.Name.LocalName == "Message")?.Value ?? "";
+        var firstLine = message.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.Length > 0) ?? "";
+        yield return $"{outcome.ToUpperInvariant()} {(string)result.Attribute("testName")}: {firstLine}";
+    }
+}
+
 Task("Test")
     .Description("Run every test; prints 'N passed, N failed, N skipped'.")
     .IsDependentOn("Setup")
@@ -188,9 +200,11 @@ Task("Test")
     }
 
     long passed = 0, failed = 0, total = 0, executed = 0;
+    var failedTests = new List<string>();
     var trxFiles = GetFiles($"{testResults}/**/*.trx");
     foreach (var trx in trxFiles) {
         var doc = XDocument.Load(trx.FullPath);
+        failedTests.AddRange(FailedTestsIn(doc));
         foreach (var c in doc.Descendants().Where(e => e.Name.LocalName == "Counters")) {
             long N(string name) => long.TryParse((string)c.Attribute(name), out var v) ? v : 0;
             passed += N("passed");
@@ -211,6 +225,8 @@ Task("Test")
     var skipped = Math.Max(0, total - executed);
     testSummary = $"{passed} passed, {failed} failed, {skipped} skipped";
     Information($"Read {trxFiles.Count} TRX file(s) from {testResults}.");
+    // Named again last, so that the tail of a long log says what failed.
+    foreach (var line in failedTests) Error(line);
 
     if (failed > 0) throw new CakeException($"{failed} test(s) failed.");
     if (passed + failed == 0) throw new CakeException("No tests ran.", testError);
