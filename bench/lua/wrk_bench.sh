@@ -28,7 +28,7 @@ source "$repo/bindings/nginx/loopback.sh"
 source "$repo/bench/thread_cpu.sh"
 port="$(free_port)"
 upstream_port="$(free_port "$port")"
-receiver_port="$(free_port "$upstream_port")"
+receiver_port="$(free_port "$port" "$upstream_port")"
 
 # The OTLP/HTTP receiver, in a process of its own so that its work is not the workers'.
 mkdir -p "$work/receiver/logs"

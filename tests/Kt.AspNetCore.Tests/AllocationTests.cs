@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Kt.AspNetCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
@@ -116,20 +114,13 @@ public sealed class AllocationTests(ITestOutputHelper output)
     // A service whose /chain asks its /hello through HttpClient; without kt when propagation is null.
     private static Task<TestService> ChainingService(string? propagation)
     {
-        int port = FreePort();
+        int port = LoopbackPorts.Free();
         var settings = new Dictionary<string, string?>(s_settings) { ["Kt:Propagation"] = propagation };
         return TestService.StartAsync(settings, app =>
         {
             app.MapGet("/hello", () => "hello");
             app.MapGet("/chain", async (IHttpClientFactory clients) => await clients.CreateClient("self").GetStringAsync("/hello"));
         }, traced: propagation is not null, services: s => s.AddHttpClient("self", c => c.BaseAddress = new Uri($"http://127.0.0.1:{port}")), port: port);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void Map(WebApplication app, bool traced)

@@ -1,9 +1,9 @@
 namespace Kt.Tests;
 
 /// <summary>
-/// The contract the OpenResty binding builds on: $kt_context is a live kt_context in which
-/// tracer 0's active span is the module's SERVER span, read here through LuaJIT's FFI in the
-/// same worker (Debian's lua-nginx-module).
+/// The contract the OpenResty binding builds on: $kt_context, and ngx_http_kt_lua_context for the
+/// same request, give a live kt_context in which tracer 0's active span is the module's SERVER
+/// span, read here through LuaJIT's FFI in the same worker (Debian's lua-nginx-module).
 /// </summary>
 [Collection("nginx")]
 public sealed class LuaContextTests : IDisposable
@@ -36,7 +36,10 @@ public sealed class LuaContextTests : IDisposable
         if rc == 0 and span[0] ~= 0 and kt.kt_span_ids(span[0], nil, id, nil) == 0 then
             for i = 0, 7 do hex = hex .. string.format("%02x", id[i]) end
         end
-        ngx.print(rc, "|", hex, "|", ngx.var.kt_span_id or "")
+        ffi.cdef[[ uint64_t ngx_http_kt_lua_context(void *r); ]]
+        local asked = ffi.C.ngx_http_kt_lua_context(require("resty.core.base").get_request())
+        local without_request = ffi.C.ngx_http_kt_lua_context(nil)
+        ngx.print(rc, "|", hex, "|", ngx.var.kt_span_id or "", "|", tostring(asked == context), "|", tostring(without_request))
         """;
 
     [Fact]
@@ -57,14 +60,17 @@ public sealed class LuaContextTests : IDisposable
             """);
         _nginx.Start();
 
+        // ngx_http_kt_lua_context, the binding's way to the context, gives the one $kt_context
+        // names; without a request, none.
         var traced = (await _http.GetStringAsync(_nginx.Url("/traced"))).Split('|');
         Assert.Equal("0", traced[0]);
         Assert.Matches("^[0-9a-f]{16}$", traced[1]);
         Assert.Equal(traced[2], traced[1]);
+        Assert.Equal(["true", "0ULL"], traced[3..]);
 
         // untraced: a live context, with no active span
         var untraced = (await _http.GetStringAsync(_nginx.Url("/untraced"))).Split('|');
-        Assert.Equal(["0", "", ""], untraced);
+        Assert.Equal(["0", "", "", "true", "0ULL"], untraced);
 
         _nginx.AssertNoCrash();
         Assert.DoesNotContain("[error]", _nginx.ErrorLog);

@@ -201,12 +201,8 @@ public sealed partial class NginxServer : IDisposable
     }
 
     /// <summary>A free loopback port: bind port 0, read it back, let it go.</summary>
-    public static int FreePort()
-    {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
-    }
+    /// <summary>A loopback port nothing uses, outside the range outgoing connections take theirs from.</summary>
+    public static int FreePort() => LoopbackPorts.Free();
 
     private static bool Answers(int port)
     {
