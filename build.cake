@@ -300,6 +300,7 @@ Task("BenchLua")
     .Description("LuaJIT's cost per span and OpenResty's requests/s with 5 spans per request; reports go to bench/results/lua.md and nginx-lua.md.")
     .IsDependentOn("Setup")
     .IsDependentOn("Native")
+    .IsDependentOn("NginxModule")
     .Does(() =>
 {
     var lib = MakeAbsolute(nativeOutput).FullPath;

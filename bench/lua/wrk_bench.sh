@@ -11,7 +11,8 @@
 # are encoded when the request ends instead of as they finish). Beside requests/s: the CPU time
 # per request of every thread of the workers (bench/thread_cpu.sh), traced and untraced. Last,
 # the 5 spans' calls timed inside each request, through the binding and straight through the
-# FFI (bench/lua/direct_spans.lua, bench/lua/request_timer.lua).
+# FFI (bench/lua/direct_spans.lua, bench/lua/request_timer.lua), and with the kt module loaded,
+# how long Lua takes to reach the module's context of a request (bench/lua/module_context.lua).
 #
 #   bench/lua/wrk_bench.sh LIBDIR [OUTPUT.md]     LIBDIR holds libkt.so
 set -euo pipefail
@@ -199,6 +200,58 @@ time_calls() {
         "$rounds" "$binding" "$direct" "$ratio"
 }
 
+# With the kt module loaded: the time a request's Lua takes to reach the module's context, by
+# $kt_context and its hex, and by ngx_http_kt_lua_context (bench/lua/module_context.lua), in
+# alternating rounds. Skipped when the module was not built (./build.sh nginxmodule).
+time_module_context() {
+    local module="$repo/artifacts/nginx/ngx_http_kt_module.so"
+    if [[ ! -f $module ]]; then
+        echo "The module's context from Lua: not measured ($module not built)."
+        return
+    fi
+    local dir="$work/module" round path
+    mkdir -p "$dir/logs"
+    cat >"$dir/nginx.conf" <<CONF
+load_module /usr/lib/nginx/modules/ndk_http_module.so;
+load_module /usr/lib/nginx/modules/ngx_http_lua_module.so;
+load_module $module;
+user root;
+worker_processes 2;
+daemon off;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    lua_package_path "$repo/bindings/lua/?.lua;$here/?.lua;;";
+    lua_shared_dict kt_request_timer 64k;
+    kt_exporter { endpoint http://127.0.0.1:$receiver_port/v1/traces; }
+    kt_trace on;
+    server {
+        listen 127.0.0.1:$port;
+        location = /variable { content_by_lua_block { require("request_timer").time("variable", require("module_context").variable) ngx.say("ok") } }
+        location = /ffi { content_by_lua_block { require("request_timer").time("ffi", require("module_context").ffi) ngx.say("ok") } }
+        location = /timed-report { content_by_lua_block { ngx.say(require("request_timer").report()) } }
+    }
+}
+CONF
+    nginx -p "$dir" -c "$dir/nginx.conf" &
+    local pid=$!
+    for _ in $(seq 100); do listening "$port" && break; sleep 0.1; done
+    for path in /variable /ffi; do wrk -t2 -c64 -d2s "http://127.0.0.1:$port$path" >/dev/null; done
+    curl -s "http://127.0.0.1:$port/timed-report" >/dev/null
+    : >"$dir/timed"
+    for round in $(seq "$rounds"); do
+        for path in /variable /ffi; do wrk -t2 -c64 -d3s "http://127.0.0.1:$port$path" >/dev/null; done
+        # report() lists the names in order: ffi, then variable
+        curl -s "http://127.0.0.1:$port/timed-report" | awk '{ printf "%s ", $2 } END { print "" }' >>"$dir/timed"
+    done
+    kill -QUIT "$pid"; wait "$pid" || true
+    if grep -q "exited on signal" "$dir/logs/error.log"; then echo "a worker crashed" >&2; exit 1; fi
+    printf 'With the kt module loaded (kt_trace on), a request'"'"'s Lua reaching the module'"'"'s context (medians of %s rounds, alternating): reading $kt_context and its hex %s ns, ngx_http_kt_lua_context (the binding'"'"'s way) %s ns.\n' \
+        "$rounds" "$(awk '{ print $2 }' "$dir/timed" | median)" "$(awk '{ print $1 }' "$dir/timed" | median)"
+}
+
 {
     echo "# OpenResty: 5 spans per request, requests/s with wrk"
     echo
@@ -218,4 +271,6 @@ time_calls() {
         "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
     echo
     time_calls
+    echo
+    time_module_context
 } | tee "${output:-/dev/null}"

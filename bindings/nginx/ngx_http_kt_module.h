@@ -111,6 +111,8 @@ extern ngx_uint_t    ngx_http_kt_ready;
 ngx_http_kt_ctx_t *ngx_http_kt_get_ctx(ngx_http_request_t *r);
 ngx_http_kt_ctx_t *ngx_http_kt_create_ctx(ngx_http_request_t *r);
 ngx_http_kt_ctx_t *ngx_http_kt_start(ngx_http_request_t *r);
+ngx_int_t ngx_http_kt_request_context(ngx_http_request_t *r,
+    kt_context *out);
 ngx_int_t ngx_http_kt_begin_context(ngx_http_request_t *r,
     ngx_http_kt_ctx_t *ctx);
 ngx_int_t ngx_http_kt_post_read_handler(ngx_http_request_t *r);

@@ -168,6 +168,38 @@ ngx_http_kt_start(ngx_http_request_t *r)
 }
 
 
+/*
+ * The request's kt_context, for $kt_context and the Lua binding: the traced
+ * request's, or one begun for an untraced request so that Lua spans are
+ * released at its end. NGX_DECLINED when no context could be begun.
+ */
+
+ngx_int_t
+ngx_http_kt_request_context(ngx_http_request_t *r, kt_context *out)
+{
+    ngx_http_kt_ctx_t  *ctx;
+
+    ctx = ngx_http_kt_start(r);
+
+    if (ctx == NULL) {
+        ctx = ngx_http_kt_create_ctx(r);
+        if (ctx == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    ctx->decided = 1;
+
+    if (ngx_http_kt_begin_context(r, ctx) != NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    *out = ctx->context;
+
+    return NGX_OK;
+}
+
+
 static ngx_int_t
 ngx_http_kt_traced(ngx_http_request_t *r, ngx_http_kt_loc_conf_t *klcf)
 {

@@ -186,30 +186,26 @@ ngx_http_kt_traceparent_variable(ngx_http_request_t *r,
 
 
 /*
- * The request's kt_context for the Lua binding, as 16 hex digits. A request
- * the module does not trace still gets a context, so Lua spans are released
- * at its end.
+ * The request's kt_context as 16 hex digits, for Lua code of its own (the
+ * binding asks ngx_http_kt_lua_context). A request the module does not trace
+ * still gets a context, so Lua spans are released at its end.
  */
 
 static ngx_int_t
 ngx_http_kt_context_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data)
 {
-    u_char             *p;
-    ngx_http_kt_ctx_t  *ctx;
+    u_char      *p;
+    ngx_int_t    rc;
+    kt_context   context;
 
-    ctx = ngx_http_kt_start(r);
+    rc = ngx_http_kt_request_context(r, &context);
 
-    if (ctx == NULL) {
-        ctx = ngx_http_kt_create_ctx(r);
-        if (ctx == NULL) {
-            return NGX_ERROR;
-        }
+    if (rc == NGX_ERROR) {
+        return NGX_ERROR;
     }
 
-    ctx->decided = 1;
-
-    if (ngx_http_kt_begin_context(r, ctx) != NGX_OK) {
+    if (rc != NGX_OK) {
         v->not_found = 1;
         return NGX_OK;
     }
@@ -219,7 +215,7 @@ ngx_http_kt_context_variable(ngx_http_request_t *r,
         return NGX_ERROR;
     }
 
-    v->len = ngx_sprintf(p, "%016xL", (uint64_t) ctx->context) - p;
+    v->len = ngx_sprintf(p, "%016xL", (uint64_t) context) - p;
     v->valid = 1;
     v->no_cacheable = 1;
     v->not_found = 0;

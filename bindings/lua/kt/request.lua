@@ -1,6 +1,6 @@
 -- Which kt_context a call belongs to. In an Nginx request it is the request's: the Nginx kt
--- module's when it is loaded ($kt_context; the module ends it with the request, so Lua spans join
--- its trace), otherwise one this binding begins and keeps in ngx.ctx. A request's context keeps
+-- module's when it is loaded (the one $kt_context names; the module ends it with the request, so
+-- Lua spans join its trace), otherwise one this binding begins and keeps in ngx.ctx. A request's context keeps
 -- its finished spans until it ends, as Kong's requests do (kt_context_keep_finished), when its
 -- end is sure: the module's always; one of the binding's when tracing.init was told
 -- keep_request_spans = true, a promise that log_by_lua* calls tracing.end_request() (else it
@@ -12,7 +12,6 @@ local ffi = require "ffi"
 local native = require "kt.native"
 local engine = require "kt.engine"
 
-local tonumber = tonumber
 local rawget = rawget
 
 local M = {
@@ -46,12 +45,6 @@ local function end_owned(box)
     end
 end
 
-local function from_hex(hex)
-    local high, low = tonumber(hex:sub(1, 8), 16), tonumber(hex:sub(9, 16), 16)
-    if not high or not low then return nil end
-    return ffi.cast("uint64_t", high) * 4294967296ULL + low
-end
-
 local function state_context()
     if state_epoch ~= engine.epoch or state_handle == nil then
         state_handle, state_epoch = begin(), engine.epoch
@@ -69,20 +62,40 @@ local function first_use(ctx, handle, owned)
     return handle
 end
 
+-- The Nginx kt module's context for the current request, or nil when there is no module. The
+-- module exports ngx_http_kt_lua_context for this (nginx loads modules with RTLD_GLOBAL), asked
+-- with the request lua-resty-core knows: one FFI call where reading $kt_context took a variable
+-- lookup by name and hex both ways. Without the module nothing is asked.
+local module_context
+local function find_module_context()
+    pcall(ffi.cdef, "kt_context ngx_http_kt_lua_context(void *r);")
+    local exported, lua_context = pcall(function() return ffi.C.ngx_http_kt_lua_context end)
+    local ok_base, base = pcall(require, "resty.core.base")
+    if not exported or not ok_base or type(base) ~= "table" or type(base.get_request) ~= "function" then
+        return function() return nil end
+    end
+    local get_request = base.get_request
+    return function()
+        local r = get_request()
+        if r == nil then return nil end
+        local handle = lua_context(r)
+        if handle == 0 then return nil end
+        return handle
+    end
+end
+
 local function request_context(ngx)
     local ctx = ngx.ctx
     local box = rawget(ctx, CTX_KEY)
     if box ~= nil then return box.handle end
-    local hex = ngx.var.kt_context
-    if hex ~= nil and #hex == 16 then
-        local handle = from_hex(hex)
-        if handle then
-            box = ffi.new("kt_lua_context", handle, 0)
-            ctx[CTX_KEY] = box
-            return first_use(ctx, handle, false)
-        end
+    module_context = module_context or find_module_context()
+    local handle = module_context()
+    if handle ~= nil then
+        box = ffi.new("kt_lua_context", handle, 0)
+        ctx[CTX_KEY] = box
+        return first_use(ctx, handle, false)
     end
-    local handle = begin()
+    handle = begin()
     if handle == nil then return nil end
     -- Without the module nothing tells Lua that the request ended: the context is ended when
     -- ngx.ctx is collected, or at once by tracing.end_request() (e.g. in log_by_lua*).
