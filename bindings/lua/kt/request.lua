@@ -1,13 +1,13 @@
 -- Which kt_context a call belongs to. In an Nginx request it is the request's: the Nginx kt
 -- module's when it is loaded (the one $kt_context names; the module ends it with the request, so
--- Lua spans join its trace), otherwise one this binding begins and keeps in ngx.ctx. A request's context keeps
--- its finished spans until it ends, as Kong's requests do (kt_context_keep_finished), when its
--- end is sure: the module's always; one of the binding's when tracing.init was told
--- keep_request_spans = true, a promise that log_by_lua* calls tracing.end_request() (else it
--- would end only when ngx.ctx is collected). Outside requests (plain LuaJIT, timers,
--- init_worker) one context serves the Lua state, and its spans go to export as they finish,
--- since it never ends; tracing.begin_request() gives it a request's life until
--- tracing.end_request().
+-- Lua spans join its trace), otherwise one this binding begins and keeps in ngx.ctx. A request's
+-- context keeps its finished spans until it ends, as Kong's requests do
+-- (kt_context_keep_finished), when its end is sure: the module's always; one of the binding's
+-- when tracing.init was told keep_request_spans = true, a promise that log_by_lua* calls
+-- tracing.end_request() (else it would end only when ngx.ctx is collected). Outside requests
+-- (plain LuaJIT, timers, init_worker) one context serves the Lua state, and its spans go to
+-- export as they finish, since it never ends; tracing.begin_request() gives it a request's life
+-- until tracing.end_request().
 local ffi = require "ffi"
 local native = require "kt.native"
 local engine = require "kt.engine"
