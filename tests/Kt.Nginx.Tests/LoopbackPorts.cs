@@ -14,11 +14,11 @@ public static class LoopbackPorts
 {
     private const int First = 10000;
     private static readonly HashSet<int> s_given = [];
-    private static readonly (int Low, int High) s_ephemeral = EphemeralRange();
+    private static readonly int s_ephemeralLow = EphemeralRangeStart();
 
     public static int Free()
     {
-        int low = s_ephemeral.Low;
+        int low = s_ephemeralLow;
         if (low - First < 1000)
             return Ephemeral();
         for (int attempt = 0; attempt < 1000; attempt++)
@@ -61,16 +61,17 @@ public static class LoopbackPorts
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
-    private static (int Low, int High) EphemeralRange()
+    // The first port of the range outgoing connections take theirs from (Linux's default 32768).
+    private static int EphemeralRangeStart()
     {
         try
         {
             var parts = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
-            return (int.Parse(parts[0]), int.Parse(parts[1]));
+            return int.Parse(parts[0]);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
         {
-            return (32768, 60999);
+            return 32768;
         }
     }
 }
