@@ -4,7 +4,8 @@
 #
 #   worker    the workers' own threads (nginx's event loop, where the request path runs)
 #   exporter  kt's exporter thread ("kt-exporter"), which encodes and sends the spans
-#   runtime   every other thread the .NET runtime started (thread pool, sockets, GC, finalizer):
+#   runtime   every other thread: the .NET runtime's (thread pool, sockets, GC, finalizer), or another
+#             tracing module's in the benchmark's comparison;
 #             the process's whole CPU time (/proc/PID/stat, which keeps the time of threads that
 #             have already exited) less the two above
 #

@@ -5,23 +5,33 @@
 #
 #   none   the module not loaded
 #   off    the module loaded, engine up in every worker, "kt_trace off"
-#   on     "kt_trace on", every request sampled, spans exported as OTLP/HTTP protobuf
+#   on     "kt_trace on", every request sampled, spans exported as OTLP/HTTP protobuf (or gRPC)
+#   peer   with KT_WRK_PEER: another tracing module in the same nginx, every request sampled,
+#          exporting OTLP/gRPC to the same receiver (nginx's own OpenTelemetry module, nginx-otel)
 #
 # The upstream and the OTLP receiver are a second nginx (1 worker, no module): "return 200" for
 # the app, and for POST /v1/traces, where nginx reads and discards each body and answers 200 (an
-# empty ExportTraceServiceResponse), counting batches in its access log. It costs next to
+# empty ExportTraceServiceResponse), counting batches in its access log; the same for OTLP/gRPC
+# on a cleartext HTTP/2 port (the empty response as a 5-byte gRPC message, "grpc-status: 0" as
+# its trailer). It costs next to
 # nothing per batch, so what "on" loses is the module's and the engine's work, not a receiver's.
 # Configurations alternate within each round, each round starting with the next one; the
 # report gives the medians. Beside requests/s it gives the CPU time the front's workers spent per
 # request, every thread of the worker processes counted (bench/thread_cpu.sh): the event loops,
-# kt's exporter thread, and the .NET runtime's other threads.
+# kt's exporter thread, and every other thread (the .NET runtime's; nginx-otel's gRPC and export threads).
 #
 #   bench/nginx/wrk_bench.sh [OUTPUT.md]
 #   KT_WRK_DURATION (default 10s), KT_WRK_ROUNDS (default 7), KT_WRK_CONNECTIONS (default 64)
 #   KT_WRK_BASELINE=DIR  a fourth configuration, "base": kt_trace on with the module (and the libkt.so
 #                     beside it) in DIR, an earlier build, so that before and after share every round
-#   KT_WRK_PERF=FILE  also records the last round's "on" /proxy run with perf (every CPU, call
-#                     graphs, libkt.so's symbols from libkt.so.dbg beside it) and writes a report to FILE
+#   KT_WRK_PROTOCOL=http/protobuf|grpc  kt's export protocol (default http/protobuf, grpc with KT_WRK_PEER)
+#   KT_WRK_PEER=FILE  a configuration more, "peer": the nginx module FILE (ngx_otel_module.so, built
+#                     from nginx-otel's sources for the same nginx) with "otel_trace on" and
+#                     "otel_trace_context propagate", exporting to the receiver's gRPC port
+#   KT_WRK_PERF=FILE  also records the last round's /proxy run of every configuration with perf
+#                     (every CPU, call graphs, libkt.so's symbols from libkt.so.dbg beside it) and
+#                     writes a report to FILE: the workers' CPU per request by thread and library in
+#                     each configuration, then the traced run's symbols (FILE-baseline.md: the baseline's)
 set -euo pipefail
 output="${1:-}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -38,6 +48,18 @@ if [[ -n $baseline ]]; then
     baseline="$(cd "$baseline" && pwd)"
     configs+=(base)
 fi
+peer="${KT_WRK_PEER:-}"
+protocol="${KT_WRK_PROTOCOL:-$([[ -n $peer ]] && echo grpc || echo http/protobuf)}"
+if [[ -n $peer ]]; then
+    [[ -f $peer ]] || { echo "wrk_bench.sh: no module $peer" >&2; exit 2; }
+    peer="$(cd "$(dirname "$peer")" && pwd)/$(basename "$peer")"
+    configs+=(peer)
+fi
+case $protocol in
+    http/protobuf) protocol_label="OTLP/HTTP protobuf" ;;
+    grpc) protocol_label="OTLP/gRPC" ;;
+    *) echo "wrk_bench.sh: KT_WRK_PROTOCOL is http/protobuf or grpc, not $protocol" >&2; exit 2 ;;
+esac
 locations=(proxy return)
 
 if [[ ! -f $module ]]; then
@@ -50,6 +72,7 @@ source "$repo/bindings/nginx/loopback.sh"
 source "$repo/bench/thread_cpu.sh"
 front="$(free_port)"
 back="$(free_port "$front")"
+grpc="$(free_port "$front" "$back")"
 
 temp_paths() { # $1: prefix
     printf '    %s_temp_path %s/tmp/%s;\n' client_body "$1" client_body proxy "$1" proxy \
@@ -78,18 +101,39 @@ $(temp_paths "$work/back")
             return 200 "";
         }
     }
+    server {
+        listen 127.0.0.1:$grpc http2;
+        location = /opentelemetry.proto.collector.trace.v1.TraceService/Export {
+            access_log $work/back/otlp.log;
+            client_body_buffer_size 1m;
+            default_type application/grpc;
+            add_trailer grpc-status 0;
+            return 200 "EMPTY_GRPC_MESSAGE";
+        }
+    }
 }
 CONF
+# an empty message: no compression flag, length 0 (bash strings cannot hold the zero bytes)
+sed -i 's/EMPTY_GRPC_MESSAGE/\x00\x00\x00\x00\x00/' "$work/back/nginx.conf"
 
 write_front() { # $1: configuration
-    local dir="$work/$1" kt="" load=""
+    local dir="$work/$1" kt="" load="" endpoint="http://127.0.0.1:$back"
+    [[ $protocol == grpc ]] && endpoint="http://127.0.0.1:$grpc"
     mkdir -p "$dir/tmp"
-    if [[ $1 != none ]]; then
+    if [[ $1 == peer ]]; then
+        load="load_module $peer;"
+        kt="    otel_exporter {
+        endpoint 127.0.0.1:$grpc;
+    }
+    otel_service_name kt-bench;
+    otel_trace on;
+    otel_trace_context propagate;"
+    elif [[ $1 != none ]]; then
         load="load_module $module;"
         [[ $1 == base ]] && load="load_module $baseline/ngx_http_kt_module.so;"
         kt="    kt_exporter {
-        endpoint http://127.0.0.1:$back;
-        protocol http/protobuf;
+        endpoint $endpoint;
+        protocol $protocol;
     }
     kt_service_name kt-bench;
     kt_sampling_rate 1.0;
@@ -156,17 +200,13 @@ results="$work/results"
 mkdir -p "$results"
 run_wrk() { # $1: config, $2: location, $3: the front's master pid
     local out="$work/$1/wrk-$2.txt" before after profiler=""
-    if [[ -n $perf_report && ($1 == on || $1 == base) && $2 == proxy && $round == "$rounds" ]]; then
+    if [[ -n $perf_report && $2 == proxy && $round == "$rounds" ]]; then
         perf record -a -g -F 999 -o "$work/perf-$1.data" -- sleep "${duration%s}" 2>"$work/perf.log" &
         profiler=$!
     fi
     before="$(thread_cpu "$3")"
     wrk -t2 -c"$connections" -d"$duration" --latency "http://127.0.0.1:$front/$2" >"$out"
     after="$(thread_cpu "$3")"
-    if [[ -n $profiler ]]; then
-        wait "$profiler" || true
-        profile_report "$3" "$1"
-    fi
     local rps p50 p90 p99 requests errors
     rps="$(awk '/Requests\/sec/ { print $2 }' "$out")"
     p50="$(to_ms "$(awk '$1 == "50%" { print $2 }' "$out")")"
@@ -175,13 +215,29 @@ run_wrk() { # $1: config, $2: location, $3: the front's master pid
     requests="$(awk '/requests in/ { print $1 }' "$out")"
     errors="$(awk '/Non-2xx/ { n += $NF } /Socket errors/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' "$out")"
     echo "$rps $p50 $p90 $p99 $requests $errors $(cpu_per_request "$before" "$after" "$requests")" >>"$results/$1-$2"
+    if [[ -n $profiler ]]; then
+        wait "$profiler" || true
+        profile_report "$3" "$1" "$requests"
+    fi
 }
 
 # perf's report of the profiled run: shares of all samples by thread name and library, then
 # the front's worker processes (event loops, exporter and runtime threads) by symbol.
-profile_report() { # $1: the front's master pid, $2: the configuration
-    local workers data="$work/perf-$2.data" report="$perf_report"
+profile_report() { # $1: the front's master pid, $2: the configuration, $3: requests in the run
+    local workers threads data="$work/perf-$2.data" report="$perf_report"
     workers="$(pgrep -P "$1" | paste -sd,)"
+    # -F 999 on every CPU: a sample stands for about 1/999 s of one CPU
+    # perf's own --pid filter loses the kernel's samples here: the workers' threads are picked by id
+    threads="$(for w in ${workers//,/ }; do ls "/proc/$w/task"; done | paste -sd' ')"
+    perf report -i "$data" --no-children --sort pid,dso --stdio -g none -n -t '|' 2>/dev/null |
+        awk -F'|' -v n="$3" -v list="$threads" '
+            BEGIN { split(list, t, " "); for (i in t) ours[t[i]] = 1 }
+            !/^#/ && NF >= 4 {
+                for (i = 2; i <= 4; i++) gsub(/^ +| +$/, "", $i)
+                tid = $3; sub(/:.*/, "", tid); comm = $3; sub(/^[0-9]+:/, "", comm)
+                if (tid in ours) cpu[comm "\t" $4] += $2 }
+            END { for (k in cpu) printf "%s\t%.3f\n", k, cpu[k] * 1e6 / 999 / n }' | sort -t$'\t' -k3,3gr >"$results/profile-$2" || true
+    [[ $2 == on || $2 == base ]] || return 0
     [[ $2 == base ]] && report="${perf_report%.md}-baseline.md"
     perf report -i "$data" --no-children --sort comm,dso --stdio -g none >"$data.all" 2>/dev/null || true
     perf report -i "$data" --no-children --pid "$workers" --sort comm,dso,sym --stdio -g none >"$data.workers" 2>/dev/null || true
@@ -219,7 +275,7 @@ for round in $(seq "$rounds"); do
         wrk -t2 -c"$connections" -d2s "http://127.0.0.1:$front/return" >"$work/$config/warmup-return.txt"
         for location in "${locations[@]}"; do run_wrk "$config" "$location" "$pid"; done
         quit_nginx "$pid"
-        if grep -E "exited on signal|\[alert\]|\[emerg\]" "$work/$config/error.log" >&2; then
+        if grep -E "exited on signal|\[alert\]|\[emerg\]|\[crit\]" "$work/$config/error.log" >&2; then
             echo "wrk_bench.sh: nginx logged the lines above" >&2
             exit 1
         fi
@@ -236,6 +292,11 @@ for round in $(seq "$rounds"); do
                     if ($i == "failed to export") f += $(i + 1)
                 } } END { print e + 0, s + 0, q + 0, f + 0 }' >>"$results/spans-counted-$config"
         fi
+        if [[ $config == peer ]]; then
+            # each worker logs its running count of drops, at most once a second: the last one counts
+            awk '/OTel dropped records: / { split($3, p, "#"); d[p[1]] = $NF } /OTel export failure/ { f++ }
+                END { for (w in d) n += d[w]; print n + 0, f + 0 }' "$work/$config/error.log" >>"$results/spans-peer"
+        fi
     done
     echo "round $round of $rounds done" >&2
 done
@@ -244,6 +305,44 @@ trap - EXIT
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 col() { awk -v c="$1" '{ print $c }' "$2" | median; }
+
+# The profiled runs side by side: each thread kind's and library's CPU per request, in front of
+# the traced run's own report, so that what a configuration adds can be placed.
+if [[ -n $perf_report ]]; then
+    by_part="$(
+        echo "# perf record -a -g -F 999 over the last round's /proxy run of each configuration ($duration)"
+        echo
+        echo "The front's worker processes (every thread): CPU µs per request by thread name and library, from"
+        echo "the samples (one stands for about 1/999 s of a CPU) over the requests wrk completed in that run."
+        echo "A VM's sampling lands on the point where interrupts are enabled again, so the kernel's part is"
+        echo "where the kernel spent its time, not which function."
+        echo
+        printf '| thread | library |'; printf ' %s |' "${configs[@]}"; echo
+        printf '|---|---|'; printf -- '---:|%.0s' "${configs[@]}"; echo
+        for config in "${configs[@]}"; do
+            [[ -f $results/profile-$config ]] && awk -F'\t' -v c="$config" '{ print $1 "\t" $2 "\t" c "\t" $3 }' "$results/profile-$config"
+        done | awk -F'\t' -v list="${configs[*]}" '
+            { key = $1 "\t" $2; if (!(key in seen)) { seen[key] = 1; keys[++k] = key } v[key, $3] = $4; total[$3] += $4 }
+            END {
+                n = split(list, cs, " ")
+                for (i = 1; i <= k; i++) {
+                    split(keys[i], part, "\t"); big = 0
+                    for (j = 1; j <= n; j++) if (v[keys[i], cs[j]] >= 0.05) big = 1
+                    if (!big) continue
+                    printf "| %s | %s |", part[1], part[2]
+                    for (j = 1; j <= n; j++) printf " %.2f |", v[keys[i], cs[j]]
+                    printf "\n"
+                }
+                printf "| all | |"; for (j = 1; j <= n; j++) printf " %.2f |", total[cs[j]]; printf "\n"
+            }'
+        echo
+    )"
+    if [[ -f $perf_report ]]; then
+        { echo "$by_part"; echo; cat "$perf_report"; } >"$perf_report.new" && mv "$perf_report.new" "$perf_report"
+    else
+        echo "$by_part" >"$perf_report"
+    fi
+fi
 {
     echo "# ngx_http_kt_module: what tracing costs nginx"
     echo
@@ -256,7 +355,7 @@ col() { awk -v c="$1" '{ print $c }' "$2" | median; }
     echo "\"added\" is the median of each round's difference from no module."
     echo "Load average (1, 5, 15 min) before: $load_before; after: $load_after."
     echo
-    echo "| location | configuration | requests/s | vs. no module, same round | p50 ms | p90 ms | p99 ms | CPU µs/request: workers | kt exporter | .NET runtime | all | added vs. no module, same round |"
+    echo "| location | configuration | requests/s | vs. no module, same round | p50 ms | p90 ms | p99 ms | CPU µs/request: workers | kt exporter | other threads | all | added vs. no module, same round |"
     echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for location in "${locations[@]}"; do
         for config in "${configs[@]}"; do
@@ -264,8 +363,9 @@ col() { awk -v c="$1" '{ print $c }' "$2" | median; }
             case $config in
                 none) label="no module" ;;
                 off) label="module loaded, kt_trace off" ;;
-                on) label="kt_trace on, 100%, OTLP/HTTP protobuf" ;;
+                on) label="kt_trace on, 100%, $protocol_label" ;;
                 base) label="the same, the baseline build" ;;
+                peer) label="nginx-otel, otel_trace on, 100%, OTLP/gRPC" ;;
             esac
             rps="$(col 1 "$f")"
             printf '| %s | %s | %.0f | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "/$location" "$label" "$rps" \
@@ -277,13 +377,13 @@ col() { awk -v c="$1" '{ print $c }' "$2" | median; }
         done
     done
     echo
-    echo "Requests/s of each round (none / off / on):"
+    echo "Requests/s of each round:"
     echo
     for location in "${locations[@]}"; do
-        printf -- '- /%s: %s / %s / %s\n' "$location" \
-            "$(awk '{ printf "%s%.0f", (NR > 1 ? " " : ""), $1 }' "$results/none-$location")" \
-            "$(awk '{ printf "%s%.0f", (NR > 1 ? " " : ""), $1 }' "$results/off-$location")" \
-            "$(awk '{ printf "%s%.0f", (NR > 1 ? " " : ""), $1 }' "$results/on-$location")"
+        for config in "${configs[@]}"; do
+            printf -- '- /%s, %s: %s\n' "$location" "$config" \
+                "$(awk '{ printf "%s%.0f", (NR > 1 ? " " : ""), $1 }' "$results/$config-$location")"
+        done
     done
     echo
     errors="$(cat "$results"/*-proxy "$results"/*-return | awk '{ n += $6 } END { print n + 0 }')"
@@ -300,6 +400,12 @@ col() { awk -v c="$1" '{ print $c }' "$2" | median; }
             "dropped $no_slot for want of a slot and $queue_full for want of queue space, and failed to export $failed" \
             "(their counters, logged at exit)."
     done
+    if [[ -f $results/spans-peer ]]; then
+        read -r peer_dropped peer_failed <<<"$(awk '{ d += $1; f += $2 } END { print d + 0, f + 0 }' "$results/spans-peer")"
+        echo
+        echo "nginx-otel, over all rounds: its workers logged $peer_dropped spans dropped (\"OTel dropped records\") and" \
+            "$peer_failed failed exports (\"OTel export failure\", one line a batch); it keeps no count of spans exported."
+    fi
     echo
     echo "The receiver took $batches OTLP requests, $non200 of them not answered 200."
 } | tee "${output:-/dev/null}"
