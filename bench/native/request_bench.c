@@ -318,6 +318,8 @@ int main(int argc, char **argv)
         { { "protocol", 8 }, { "http/protobuf", 13 } },
         { { "service_name", 12 }, { "request-bench", 13 } },
         { { "queue_capacity_per_thread", 25 }, { "16384", 5 } },
+        /* as the module sets it: what requests send is recorded repaired */
+        { { "invalid_utf8", 12 }, { "replace", 7 } },
     };
     if (kt_init(options, sizeof options / sizeof options[0]) != KT_OK) {
         fprintf(stderr, "kt_init: %s\n", kt_last_error());
