@@ -294,7 +294,7 @@ for round in $(seq "$rounds"); do
         fi
         if [[ $config == peer ]]; then
             # each worker logs its running count of drops, at most once a second: the last one counts
-            awk '/OTel dropped records: / { split($3, p, "#"); d[p[1]] = $NF } /OTel export failure/ { f++ }
+            awk '/OTel dropped records: / { split($4, p, "#"); d[p[1]] = $NF } /OTel export failure/ { f++ }
                 END { for (w in d) n += d[w]; print n + 0, f + 0 }' "$work/$config/error.log" >>"$results/spans-peer"
         fi
     done
