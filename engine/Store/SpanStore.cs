@@ -102,7 +102,7 @@ internal sealed class SpanStore
     public KtStatus AppendText(int slot, ref SpanSlot s, scoped in TextInput text, int maxCharacters, out StringRef result)
     {
         // What callers pass nearly always, inline: UTF-8 the C ABI has checked, ASCII that a
-        // host hands over unchecked (nginx's, when the engine repairs text), or ASCII from .NET,
+        // host hands over unchecked (nginx's and Lua's, when the engine repairs text), or ASCII from .NET,
         // under the limit (a string's bytes or chars are at least its characters), with room.
         int length = text.Length;
         if (length <= maxCharacters && length <= BytesPerSpan - s.ArenaUsed)
