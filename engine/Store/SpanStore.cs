@@ -101,15 +101,14 @@ internal sealed class SpanStore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public KtStatus AppendText(int slot, ref SpanSlot s, scoped in TextInput text, int maxCharacters, out StringRef result)
     {
-        // What callers pass nearly always, inline: UTF-8 the C ABI has checked, ASCII that a
-        // host hands over unchecked (nginx's and Lua's, when the engine repairs text), or ASCII from .NET,
-        // under the limit (a string's bytes or chars are at least its characters), with room.
+        // What callers pass nearly always, inline: UTF-8 the C ABI has checked, or ASCII from
+        // .NET, under the limit (a string's bytes or chars are at least its characters), with room.
         int length = text.Length;
         if (length <= maxCharacters && length <= BytesPerSpan - s.ArenaUsed)
         {
             int at = TextStart(slot) + s.ArenaUsed;
             var destination = Arena.AsSpan(at, length);
-            if (text.IsValidated || (!text.IsUtf16 && Utf8Text.IsAscii(text.Utf8)))
+            if (text.IsValidated)
                 Utf8Text.Copy(text.Utf8, destination);
             else if (!text.IsUtf16 || Utf8Text.TryCopyAscii(text.Utf16, destination) < 0)
                 return AppendAnyText(slot, ref s, text, maxCharacters, out result);

@@ -62,6 +62,7 @@ internal static unsafe class SpanExports
             if (status != Status.Ok)
                 return status;
             var spanOptions = default(SpanOptions);
+            bool attributesValidated = true;
             spanOptions.TraceId = traceId;
             spanOptions.ParentSpanId = parentSpanId;
             if (options != null)
@@ -72,7 +73,7 @@ internal static unsafe class SpanExports
                     return Arguments.BadValue("options.start_time_ns", options->StartTimeNs, "is negative");
                 if (options->ShouldSample is < -1 or > 1)
                     return Arguments.BadValue("options.should_sample", options->ShouldSample, "is not -1, 0 or 1");
-                status = AttributeReader.ValidateAll(options->Attributes, options->AttributeCount, "options.attributes");
+                status = AttributeReader.ValidateAll(options->Attributes, options->AttributeCount, "options.attributes", out attributesValidated);
                 if (status != Status.Ok)
                     return status;
                 spanOptions.Kind = (SpanKind)options->Kind;
@@ -83,7 +84,7 @@ internal static unsafe class SpanExports
             var span = runtime.Engine.StartSpan(t!, ctx, nameText, spanOptions);
             *output = (ulong)span.Token;
             if (options != null && options->AttributeCount > 0 && runtime.Engine.RecordingSlot(span.Token, out int slot) == KtStatus.Ok && slot >= 0)
-                AttributeReader.ApplyAll(new SlotTarget(runtime.Engine, slot), options->Attributes, options->AttributeCount, "options.attributes");
+                AttributeReader.ApplyAll(new SlotTarget(runtime.Engine, slot), options->Attributes, options->AttributeCount, "options.attributes", attributesValidated);
             return Status.Ok;
         }
         catch (InvalidOperationException e)
@@ -143,10 +144,10 @@ internal static unsafe class SpanExports
                 return Fail.NotInitialized("kt_span_set_attribute");
             if (attribute == null)
                 return LastError.Set(Status.InvalidArgument, "attribute: NULL pointer");
-            int status = AttributeReader.Validate(attribute, "attribute");
+            int status = AttributeReader.Validate(attribute, "attribute", out bool validated);
             if (status != Status.Ok || span == 0)
                 return status;
-            return Arguments.From(AttributeReader.Apply(new SpanTarget(runtime.Engine, (long)span), attribute), "span");
+            return Arguments.From(AttributeReader.Apply(new SpanTarget(runtime.Engine, (long)span), attribute, validated), "span");
         }
         catch (Exception e)
         {
@@ -162,7 +163,7 @@ internal static unsafe class SpanExports
             var runtime = NativeRuntime.Current;
             if (runtime is null)
                 return Fail.NotInitialized("kt_span_set_attributes");
-            int status = AttributeReader.ValidateAll(attributes, count, "attributes");
+            int status = AttributeReader.ValidateAll(attributes, count, "attributes", out bool validated);
             if (status != Status.Ok || span == 0)
                 return status;
             var engine = runtime.Engine;
@@ -171,7 +172,7 @@ internal static unsafe class SpanExports
                 return Arguments.From(resolved, "span");
             if (slot < 0)
                 return Status.Ok;
-            return AttributeReader.ApplyAll(new SlotTarget(engine, slot), attributes, count, "attributes", limitIsStatus: true);
+            return AttributeReader.ApplyAll(new SlotTarget(engine, slot), attributes, count, "attributes", validated, limitIsStatus: true);
         }
         catch (Exception e)
         {
@@ -273,13 +274,13 @@ internal static unsafe class SpanExports
                 return status;
             if (timeNs < 0)
                 return LastError.Set(Status.InvalidArgument, $"time_ns: {timeNs} is negative");
-            status = AttributeReader.ValidateAll(attributes, count, "attributes");
+            status = AttributeReader.ValidateAll(attributes, count, "attributes", out bool validated);
             if (status != Status.Ok || span == 0)
                 return status;
             status = Arguments.From(runtime.Engine.BeginEvent((long)span, n, timeNs, out int slot), "span");
             if (status != Status.Ok || slot < 0)
                 return status;
-            return AttributeReader.ApplyAll(new EventTarget(runtime.Engine, slot), attributes, count, "attributes");
+            return AttributeReader.ApplyAll(new EventTarget(runtime.Engine, slot), attributes, count, "attributes", validated);
         }
         catch (Exception e)
         {
@@ -320,7 +321,7 @@ internal static unsafe class SpanExports
                 return LastError.Set(Status.InvalidArgument, "trace_id: NULL pointer");
             if (spanId == null)
                 return LastError.Set(Status.InvalidArgument, "span_id: NULL pointer");
-            int status = AttributeReader.ValidateAll(attributes, count, "attributes");
+            int status = AttributeReader.ValidateAll(attributes, count, "attributes", out bool validated);
             if (status != Status.Ok)
                 return status;
             var linked = new SpanContext(TraceId.FromBytes(new ReadOnlySpan<byte>(traceId, 16)),
@@ -334,7 +335,7 @@ internal static unsafe class SpanExports
             status = Arguments.From(runtime.Engine.BeginLink((long)span, linked, out int slot), "span");
             if (status != Status.Ok || slot < 0)
                 return status;
-            return AttributeReader.ApplyAll(new LinkTarget(runtime.Engine, slot), attributes, count, "attributes");
+            return AttributeReader.ApplyAll(new LinkTarget(runtime.Engine, slot), attributes, count, "attributes", validated);
         }
         catch (Exception e)
         {

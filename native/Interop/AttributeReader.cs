@@ -15,18 +15,24 @@ internal static unsafe class AttributeReader
     /// <summary>kt.h's KT_ATTR_REGISTERED_KEY: the key is the kt_key in key.len.</summary>
     public const int RegisteredKey = 0x100;
 
-    /// <summary>Checks count attributes; the status of the first bad one, named.</summary>
-    public static int ValidateAll(KtAttribute* attributes, nuint count, string name)
+    /// <summary>
+    /// Checks count attributes; the status of the first bad one, named. <paramref name="validated"/>
+    /// is false when some text was accepted for the store to repair (invalid UTF-8, when the
+    /// engine repairs text): then the store checks all of it again, else none of it.
+    /// </summary>
+    public static int ValidateAll(KtAttribute* attributes, nuint count, string name, out bool validated)
     {
+        validated = true;
         if (count > MaxArray)
             return LastError.Set(Status.InvalidArgument, $"{name}: count {count} is more than {MaxArray}");
         if (attributes == null)
             return count == 0 ? Status.Ok : LastError.Set(Status.InvalidArgument, $"{name}: NULL pointer with count {count}");
         for (nuint i = 0; i < count; i++)
         {
-            int status = Validate(attributes + i, name, (long)i);
+            int status = Validate(attributes + i, name, out bool checkedText, (long)i);
             if (status != Status.Ok)
                 return status;
+            validated &= checkedText;
         }
         return Status.Ok;
     }
@@ -34,14 +40,16 @@ internal static unsafe class AttributeReader
     /// <summary>
     /// Checks one attribute's key, type and value; a failure names it as
     /// <paramref name="name"/>, with its <paramref name="index"/> when one is given.
+    /// <paramref name="validated"/> is false when some of its text was accepted for repair.
     /// </summary>
-    public static int Validate(KtAttribute* attribute, string name, long index = -1)
+    public static int Validate(KtAttribute* attribute, string name, out bool validated, long index = -1)
     {
         TextProblem problem;
+        validated = true;
         ref var key = ref attribute->Key;
         if ((attribute->Type & RegisteredKey) == 0)
         {
-            problem = Arguments.CheckKey(key.Ptr, key.Len, out _);
+            problem = Arguments.CheckKey(key.Ptr, key.Len, out validated);
             if (problem != TextProblem.None)
                 return Arguments.Refuse(problem, new ArgName(name, index).Field("key"), key.Ptr, key.Len);
         }
@@ -53,14 +61,15 @@ internal static unsafe class AttributeReader
         switch (attribute->Type & ~RegisteredKey)
         {
             case 1:
-                problem = Arguments.CheckSpanText(value.String.Ptr, value.String.Len, out _);
+                problem = Arguments.CheckSpanText(value.String.Ptr, value.String.Len, out bool valueValidated);
+                validated &= valueValidated;
                 return problem == TextProblem.None
                     ? Status.Ok
                     : Arguments.Refuse(problem, new ArgName(name, index).Field("value.string"), value.String.Ptr, value.String.Len);
             case 2 or 3 or 4:
                 return Status.Ok;
             case >= 5 and <= 8:
-                return ValidateArray(attribute, new ArgName(name, index));
+                return ValidateArray(attribute, new ArgName(name, index), ref validated);
             default:
                 return BadType(attribute->Type, new ArgName(name, index));
         }
@@ -69,7 +78,7 @@ internal static unsafe class AttributeReader
     // Arrays and failures out of line, so the check of a string or a number, the calls of
     // every request, sets up none of their temporaries.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static int ValidateArray(KtAttribute* attribute, ArgName name)
+    private static int ValidateArray(KtAttribute* attribute, ArgName name, ref bool validated)
     {
         ref var value = ref attribute->Value;
         if (value.Array.Count > MaxArray)
@@ -81,9 +90,10 @@ internal static unsafe class AttributeReader
             var strings = (KtStr*)value.Array.Items;
             for (int i = 0; i < (int)value.Array.Count; i++)
             {
-                var problem = Arguments.CheckSpanText(strings[i].Ptr, strings[i].Len, out _);
+                var problem = Arguments.CheckSpanText(strings[i].Ptr, strings[i].Len, out bool itemValidated);
                 if (problem != TextProblem.None)
                     return Arguments.Refuse(problem, name.Field("value.array.items"), strings[i].Ptr, strings[i].Len);
+                validated &= itemValidated;
             }
         }
         return Status.Ok;
@@ -98,14 +108,15 @@ internal static unsafe class AttributeReader
         LastError.Set(Status.InvalidArgument, $"{name.Field("type")}: {type} is not a KT_ATTR_* type");
 
     /// <summary>
-    /// Applies count attributes that <see cref="ValidateAll"/> accepted. A limit reached is
-    /// counted by the engine; it is the call's status only when <paramref name="limitIsStatus"/>.
+    /// Applies count attributes that <see cref="ValidateAll"/> accepted, with the
+    /// <paramref name="validated"/> it gave. A limit reached is counted by the engine; it is the
+    /// call's status only when <paramref name="limitIsStatus"/>.
     /// </summary>
-    public static int ApplyAll<TTarget>(in TTarget target, KtAttribute* attributes, nuint count, string name, bool limitIsStatus = false)
+    public static int ApplyAll<TTarget>(in TTarget target, KtAttribute* attributes, nuint count, string name, bool validated,
+        bool limitIsStatus = false)
         where TTarget : IAttributeTarget
     {
         int first = Status.Ok;
-        bool validated = !Arguments.RepairsText;
         for (nuint i = 0; i < count; i++)
         {
             var status = Apply(target, attributes + i, validated);
@@ -115,14 +126,9 @@ internal static unsafe class AttributeReader
         return first;
     }
 
-    /// <summary>Applies one attribute that <see cref="Validate"/> accepted.</summary>
-    public static KtStatus Apply<TTarget>(in TTarget target, KtAttribute* attribute)
-        where TTarget : IAttributeTarget =>
-        Apply(target, attribute, !Arguments.RepairsText);
-
     /// <summary>
-    /// Applies one attribute that <see cref="Validate"/> accepted. Its text was
-    /// <paramref name="validated"/> there, unless the engine repairs text: then the store checks and repairs.
+    /// Applies one attribute that <see cref="Validate"/> accepted, with the
+    /// <paramref name="validated"/> it gave: text accepted for repair is checked and repaired by the store.
     /// </summary>
     public static KtStatus Apply<TTarget>(in TTarget target, KtAttribute* attribute, bool validated)
         where TTarget : IAttributeTarget

@@ -314,6 +314,39 @@ static void test_invalid_text_is_repaired_and_counted(void)
     CHECK(input().values_refused == refused_before);
 }
 
+/* A batch whose text is valid but for one value: that one is repaired and counted, the others
+** are recorded as they are and not counted. */
+static void test_one_bad_value_in_a_batch_is_repaired(void)
+{
+    kt_span span = 0;
+    kt_attribute attributes[3];
+    uint64_t before = input().values_repaired;
+
+    memset(attributes, 0, sizeof attributes);
+    attributes[0].key.ptr = "url.path";
+    attributes[0].key.len = 8;
+    attributes[0].type = KT_ATTR_STRING;
+    attributes[0].value.string.ptr = "/items";
+    attributes[0].value.string.len = 6;
+    attributes[1].key.ptr = "user_agent.original";
+    attributes[1].key.len = 19;
+    attributes[1].type = KT_ATTR_STRING;
+    attributes[1].value.string.ptr = "curl \xff";
+    attributes[1].value.string.len = 6;
+    attributes[2].key.ptr = "http.request.method";
+    attributes[2].key.len = 19;
+    attributes[2].type = KT_ATTR_STRING;
+    attributes[2].value.string.ptr = "GET";
+    attributes[2].value.string.len = 3;
+
+    CHECK_STATUS(kt_start_span(g_tracer, 0, S("GET /items"), NULL, &span), KT_OK);
+    CHECK_STATUS(kt_span_set_attributes(span, attributes, 3), KT_OK);
+    CHECK(input().values_repaired == before + 1);
+    CHECK_STATUS(kt_span_set_attributes(span, attributes, 1), KT_OK);
+    CHECK(input().values_repaired == before + 1);
+    CHECK_STATUS(kt_span_finish(span, 0), KT_OK);
+}
+
 int main(void)
 {
     tu_install_crash_handler();
@@ -331,6 +364,7 @@ int main(void)
     RUN(test_refusals_are_counted_by_format_and_reason);
     RUN(test_a_flood_is_reported_at_most_once_a_second);
     RUN(test_invalid_text_is_repaired_and_counted);
+    RUN(test_one_bad_value_in_a_batch_is_repaired);
     CHECK_STATUS(kt_shutdown(10000), KT_OK);
     return tu_summary();
 }
